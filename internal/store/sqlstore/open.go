@@ -1,0 +1,253 @@
+// Package sqlstore implements store.Store on database/sql for SQLite (modernc.org/sqlite, pure Go)
+// and PostgreSQL (pgx). The SQL is shared; the few dialect differences (placeholders, row locks,
+// migrations, how a write transaction starts) are isolated here.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/fpgo/fpgo/internal/store"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+const (
+	sqlite   = "sqlite"
+	postgres = "postgres"
+)
+
+// DB is a store.Store backed by SQL.
+type DB struct {
+	dialect string
+	writer  *sql.DB // SQLite: exactly one connection, so writers queue in Go instead of on SQLITE_BUSY
+	reader  *sql.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn — a PostgreSQL URL, or a SQLite file path (optionally "sqlite:" or
+// "file:" prefixed) — and applies the embedded migrations.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var d *DB
+	var err error
+	if IsPostgres(dsn) {
+		d, err = openPostgres(dsn)
+	} else {
+		d, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "sqlite://")
+	p = strings.TrimPrefix(p, "sqlite:")
+	p = strings.TrimPrefix(p, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+func openSQLite(dsn string) (*DB, error) {
+	path := sqlitePath(dsn)
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create directory: %w", err)
+		}
+	}
+	// synchronous=FULL: an acknowledged order survives power loss, not only a process crash.
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{dialect: sqlite, writer: w, reader: r}, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{dialect: postgres, writer: db, reader: db}, nil
+}
+
+func (d *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+d.dialect)
+	if err != nil {
+		return err
+	}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if d.dialect == postgres {
+		dialect = goose.DialectPostgres
+		// Several nodes may start at once; the advisory lock makes one migrate while the others wait.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.writer, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
+}
+
+// Dialect names the backend.
+func (d *DB) Dialect() string { return d.dialect }
+
+// Ping checks both connection pools.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.writer.PingContext(ctx); err != nil {
+		return err
+	}
+	return d.reader.PingContext(ctx)
+}
+
+// Close closes the pools.
+func (d *DB) Close() error {
+	err := d.writer.Close()
+	if d.reader != d.writer {
+		if e := d.reader.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Write runs fn in a read-write transaction, retrying on stale writes and serialization failures.
+func (d *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = d.runTx(ctx, d.writer, false, fn)
+		if !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 3 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// Read runs fn in a read-only transaction.
+func (d *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return d.runTx(ctx, d.reader, true, fn)
+}
+
+func (d *DB) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(store.Tx) error) (err error) {
+	opts := &sql.TxOptions{}
+	if d.dialect == postgres {
+		opts.ReadOnly = readOnly
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	t := &tx{d: d, tx: sqlTx, ctx: ctx}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, store.ErrStale) {
+		return true
+	}
+	msg := err.Error()
+	// PostgreSQL serialization_failure / deadlock_detected, SQLite busy.
+	return strings.Contains(msg, "SQLSTATE 40001") || strings.Contains(msg, "SQLSTATE 40P01") ||
+		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// rebind turns ? placeholders into $1, $2… for PostgreSQL. No query here has a literal '?'.
+func (d *DB) rebind(q string) string {
+	if d.dialect != postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}

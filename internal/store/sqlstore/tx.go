@@ -1,0 +1,454 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fpgo/fpgo/internal/domain"
+	"github.com/fpgo/fpgo/internal/money"
+	"github.com/fpgo/fpgo/internal/store"
+)
+
+type tx struct {
+	d   *DB
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) row(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+}
+
+// Times are stored as Unix microseconds: portable across both backends and exact.
+func ts(t time.Time) int64 { return t.UnixMicro() }
+
+func fromTS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// ---- merchants
+
+func (t *tx) InsertMerchant(m *domain.Merchant) error {
+	settings, err := json.Marshal(m.Settings)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO merchants (id, name, org_number, token_hash, callback_secret, settings, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.ID, m.Name, m.OrgNumber, m.TokenHash, m.CallbackSecret, string(settings), ts(m.CreatedAt))
+	if isUniqueViolation(err) {
+		return store.ErrDuplicate
+	}
+	return err
+}
+
+const merchantCols = `id, name, org_number, token_hash, callback_secret, settings, created_at`
+
+func scanMerchant(sc interface{ Scan(...any) error }) (*domain.Merchant, error) {
+	var m domain.Merchant
+	var settings string
+	var created int64
+	if err := sc.Scan(&m.ID, &m.Name, &m.OrgNumber, &m.TokenHash, &m.CallbackSecret, &settings, &created); err != nil {
+		return nil, notFound(err)
+	}
+	m.Settings = domain.DefaultMerchantSettings()
+	if err := json.Unmarshal([]byte(settings), &m.Settings); err != nil {
+		return nil, fmt.Errorf("merchant %s settings: %w", m.ID, err)
+	}
+	m.CreatedAt = fromTS(created)
+	return &m, nil
+}
+
+func (t *tx) MerchantByID(id string) (*domain.Merchant, error) {
+	return scanMerchant(t.row(`SELECT `+merchantCols+` FROM merchants WHERE id = ?`, id))
+}
+
+func (t *tx) MerchantByTokenHash(hash string) (*domain.Merchant, error) {
+	return scanMerchant(t.row(`SELECT `+merchantCols+` FROM merchants WHERE token_hash = ?`, hash))
+}
+
+func (t *tx) ListMerchants() ([]domain.Merchant, error) {
+	rows, err := t.query(`SELECT ` + merchantCols + ` FROM merchants ORDER BY created_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Merchant
+	for rows.Next() {
+		m, err := scanMerchant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) UpdateMerchant(m *domain.Merchant) error {
+	settings, err := json.Marshal(m.Settings)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE merchants SET name = ?, org_number = ?, token_hash = ?, callback_secret = ?, settings = ? WHERE id = ?`,
+		m.Name, m.OrgNumber, m.TokenHash, m.CallbackSecret, string(settings), m.ID)
+	if isUniqueViolation(err) {
+		return store.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	return mustAffect(res)
+}
+
+func mustAffect(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (t *tx) NextInvoiceNumber(orgID string) (int64, error) {
+	// One UPDATE both reserves and returns the number, so two transactions can never draw the same one.
+	var n int64
+	err := t.row(`UPDATE merchants SET next_invoice_number = next_invoice_number + 1 WHERE id = ? RETURNING next_invoice_number - 1`, orgID).Scan(&n)
+	return n, notFound(err)
+}
+
+// ---- customers
+
+func (t *tx) InsertCustomer(c *domain.Customer) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO customers (uuid, org_id, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		c.UUID, c.OrgID, string(doc), ts(c.CreatedAt), ts(c.UpdatedAt))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrDuplicate
+	}
+	return nil
+}
+
+func (t *tx) CustomerByUUID(orgID, uuid string) (*domain.Customer, error) {
+	var doc string
+	if err := t.row(`SELECT doc FROM customers WHERE org_id = ? AND uuid = ?`, orgID, uuid).Scan(&doc); err != nil {
+		return nil, notFound(err)
+	}
+	var c domain.Customer
+	if err := json.Unmarshal([]byte(doc), &c); err != nil {
+		return nil, err
+	}
+	c.OrgID = orgID
+	return &c, nil
+}
+
+func (t *tx) UpdateCustomer(c *domain.Customer) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE customers SET doc = ?, updated_at = ? WHERE org_id = ? AND uuid = ?`, string(doc), ts(c.UpdatedAt), c.OrgID, c.UUID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res)
+}
+
+// ---- orders
+
+func nullableTS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+func (t *tx) InsertOrder(o *domain.Order) error {
+	doc, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	o.Version = 1
+	res, err := t.exec(`INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		o.UUID, o.OrgID, string(o.Type), string(o.Status), o.CustomerUUID, int64(o.Summary.GrandTotal), int64(o.RefundedAmount),
+		o.InvoiceNumber, nullableTS(o.DueDate), o.Version, string(doc), ts(o.CreatedAt), ts(o.UpdatedAt))
+	if isUniqueViolation(err) {
+		return store.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrDuplicate
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		err := t.row(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)).Scan(&l.ID)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, error) {
+	q := `SELECT status, grand_total, refunded, invoice_number, version, doc FROM orders WHERE org_id = ? AND uuid = ?`
+	if forUpdate && t.d.dialect == postgres {
+		q += ` FOR UPDATE`
+	}
+	var (
+		status, invoiceNo, doc string
+		grand, refunded, ver   int64
+	)
+	if err := t.row(q, orgID, uuid).Scan(&status, &grand, &refunded, &invoiceNo, &ver, &doc); err != nil {
+		return nil, notFound(err)
+	}
+	var o domain.Order
+	if err := json.Unmarshal([]byte(doc), &o); err != nil {
+		return nil, err
+	}
+	// The columns are authoritative for what queries and locks depend on.
+	o.OrgID, o.UUID, o.Status, o.InvoiceNumber, o.Version = orgID, uuid, domain.Status(status), invoiceNo, ver
+	o.RefundedAmount = money.Amount(refunded)
+	rows, err := t.query(`SELECT id, name, product_id, quantity, rate, discount, tax, amount, refunded FROM order_lines WHERE order_uuid = ? ORDER BY position`, uuid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l domain.Line
+		var q, rate, disc, tax, amt, ref int64
+		if err := rows.Scan(&l.ID, &l.Name, &l.ProductID, &q, &rate, &disc, &tax, &amt, &ref); err != nil {
+			return nil, err
+		}
+		l.Quantity, l.Rate, l.Discount, l.Tax, l.Amount, l.Refunded = money.Quantity(q), money.Amount(rate), money.Amount(disc), money.Rate(tax), money.Amount(amt), money.Amount(ref)
+		o.Lines = append(o.Lines, l)
+	}
+	return &o, rows.Err()
+}
+
+func (t *tx) UpdateOrder(o *domain.Order) error {
+	doc, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE orders SET status = ?, customer_uuid = ?, grand_total = ?, refunded = ?, invoice_number = ?, due_at = ?, version = version + 1, doc = ?, updated_at = ?
+		WHERE org_id = ? AND uuid = ? AND version = ?`,
+		string(o.Status), o.CustomerUUID, int64(o.Summary.GrandTotal), int64(o.RefundedAmount), o.InvoiceNumber, nullableTS(o.DueDate), string(doc), ts(o.UpdatedAt),
+		o.OrgID, o.UUID, o.Version)
+	if isUniqueViolation(err) {
+		return store.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrStale
+	}
+	o.Version++
+	// Lines are replaced when a partner update rewrites them; otherwise only refunded amounts move.
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		if l.ID == 0 {
+			continue
+		}
+		if _, err := t.exec(`UPDATE order_lines SET refunded = ? WHERE id = ? AND order_uuid = ?`, int64(l.Refunded), l.ID, o.UUID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) ReplaceOrderLines(o *domain.Order) error {
+	if _, err := t.exec(`DELETE FROM order_lines WHERE order_uuid = ?`, o.UUID); err != nil {
+		return err
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		err := t.row(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)).Scan(&l.ID)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) ListOrderStatuses(orgID string, status domain.Status, p store.Page) ([]store.OrderStatusRow, int, error) {
+	where := `WHERE org_id = ?`
+	args := []any{orgID}
+	if status != "" {
+		where += ` AND status = ?`
+		args = append(args, string(status))
+	}
+	var total int
+	if err := t.row(`SELECT COUNT(*) FROM orders `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := t.query(`SELECT uuid, status FROM orders `+where+` ORDER BY created_at DESC, uuid LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []store.OrderStatusRow{}
+	for rows.Next() {
+		var r store.OrderStatusRow
+		var s string
+		if err := rows.Scan(&r.UUID, &s); err != nil {
+			return nil, 0, err
+		}
+		r.Status = domain.Status(s)
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+func (t *tx) DueOrders(now time.Time, limit int) ([]store.OrderRef, error) {
+	rows, err := t.query(`SELECT org_id, uuid FROM orders WHERE status = ? AND due_at IS NOT NULL AND due_at < ? ORDER BY due_at LIMIT ?`,
+		string(domain.StatusSent), ts(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OrderRef
+	for rows.Next() {
+		var r store.OrderRef
+		if err := rows.Scan(&r.OrgID, &r.UUID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ---- refunds
+
+func (t *tx) InsertRefund(r *domain.Refund) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO refunds (uuid, org_id, order_uuid, amount, doc, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		r.UUID, r.OrgID, r.OrderUUID, int64(r.Amount), string(doc), ts(r.CreatedAt))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrDuplicate
+	}
+	return nil
+}
+
+func (t *tx) RefundedSince(orgID string, since time.Time) (money.Amount, error) {
+	var sum int64
+	err := t.row(`SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE org_id = ? AND created_at >= ?`, orgID, ts(since)).Scan(&sum)
+	return money.Amount(sum), err
+}
+
+// ---- outbox
+
+func (t *tx) EnqueueCallback(e *domain.CallbackEvent) error {
+	return t.row(`INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.OrgID, e.Kind, e.SubjectUUID, e.Status, e.PaymentMethod, e.Amount, ts(e.SubjectAt), e.URL, ts(e.CreatedAt), ts(e.CreatedAt)).Scan(&e.ID)
+}
+
+func (t *tx) CallbackEvents(orgID, subjectUUID string) ([]domain.CallbackEvent, error) {
+	rows, err := t.query(`SELECT id, kind, subject_uuid, status, payment_method, amount, subject_at, url, created_at FROM callback_events
+		WHERE org_id = ? AND subject_uuid = ? ORDER BY id`, orgID, subjectUUID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.CallbackEvent
+	for rows.Next() {
+		var e domain.CallbackEvent
+		var subjAt, created int64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.SubjectUUID, &e.Status, &e.PaymentMethod, &e.Amount, &subjAt, &e.URL, &created); err != nil {
+			return nil, err
+		}
+		e.OrgID, e.SubjectAt, e.CreatedAt = orgID, fromTS(subjAt), fromTS(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) InsertMessage(m *domain.Message) error {
+	return t.row(`INSERT INTO messages (org_id, channel, recipient, subject, body, order_uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.OrgID, m.Channel, m.To, m.Subject, m.Body, m.OrderUUID, ts(m.CreatedAt)).Scan(&m.ID)
+}
+
+func (t *tx) Messages(orgID, to string, limit int) ([]domain.Message, error) {
+	q := `SELECT id, channel, recipient, subject, body, order_uuid, created_at FROM messages WHERE org_id = ?`
+	args := []any{orgID}
+	if to != "" {
+		q += ` AND recipient = ?`
+		args = append(args, to)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	rows, err := t.query(q, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Message
+	for rows.Next() {
+		var m domain.Message
+		var created int64
+		if err := rows.Scan(&m.ID, &m.Channel, &m.To, &m.Subject, &m.Body, &m.OrderUUID, &created); err != nil {
+			return nil, err
+		}
+		m.OrgID, m.CreatedAt = orgID, fromTS(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ---- idempotency
+
+func (t *tx) IdempotentResult(orgID, key string) (*store.IdempotentResult, error) {
+	var r store.IdempotentResult
+	var res string
+	if err := t.row(`SELECT request_hash, result FROM idempotency_keys WHERE org_id = ? AND key = ?`, orgID, key).Scan(&r.RequestHash, &res); err != nil {
+		return nil, notFound(err)
+	}
+	r.Result = []byte(res)
+	return &r, nil
+}
+
+func (t *tx) SaveIdempotentResult(orgID, key string, r store.IdempotentResult, at time.Time) error {
+	_, err := t.exec(`INSERT INTO idempotency_keys (org_id, key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?)`,
+		orgID, key, r.RequestHash, string(r.Result), ts(at))
+	if isUniqueViolation(err) {
+		// A concurrent request with the same key won; retrying the transaction finds its result and replays it.
+		return store.ErrStale
+	}
+	return err
+}
