@@ -17,8 +17,8 @@ import (
 // recorded is one request the fake server saw.
 type recorded struct {
 	method, path, query string
-	header               http.Header
-	body                 map[string]any
+	header              http.Header
+	body                map[string]any
 }
 
 // fakeServer answers every request with status and body and records what it got.
