@@ -63,7 +63,7 @@ func MaskPersonalNumber(pn string) string {
 	}
 	r := []rune(pn)
 	if len(r) <= 4 {
-		return string(make([]rune, 0)) + stars(len(r))
+		return stars(len(r))
 	}
 	return string(r[:2]) + stars(len(r)-4) + string(r[len(r)-2:])
 }

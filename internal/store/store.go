@@ -53,8 +53,16 @@ type IdempotentResult struct {
 	Result      []byte
 }
 
-// Tx is one transaction.
+// Tx is one transaction: the core tables plus one interface per area, each declared in its own
+// file (checkout.go, delivery.go) so areas grow without touching each other.
 type Tx interface {
+	CoreTx
+	CheckoutTx
+	DeliveryTx
+}
+
+// CoreTx covers merchants, customers, orders, refunds, the outbox and idempotency keys.
+type CoreTx interface {
 	// Merchants
 	InsertMerchant(m *domain.Merchant) error
 	MerchantByID(id string) (*domain.Merchant, error)
