@@ -82,14 +82,14 @@ type MerchantCmd struct {
 
 // MerchantCreateCmd creates a merchant.
 type MerchantCreateCmd struct {
-	Name               string   `required:"" help:"The merchant's name."`
-	OrgNumber          string   `name:"org-number" help:"The merchant's organization number (used by the company invoice-fee lookup)."`
-	RateLimit          int      `name:"rate-limit" default:"240" help:"API requests per minute per token."`
-	TaxRates           []string `name:"tax-rates" default:"0,12,15,25" help:"Allowed VAT rates in percent."`
-	RefundLimit        string   `name:"refund-limit" default:"50000" help:"Largest amount one refund request may return (NOK; 0 = no limit)."`
-	WeeklyRefundLimit  string   `name:"weekly-refund-limit" default:"200000" help:"Most that may be refunded in any 7 days (NOK; 0 = no limit)."`
-	DelayedCharge      bool     `name:"delayed-charge" help:"Card payments end AUTHORIZED and are charged with orders/delayed/charge."`
-	JSON               bool     `name:"json" help:"Print only a JSON object on stdout."`
+	Name              string   `required:"" help:"The merchant's name."`
+	OrgNumber         string   `name:"org-number" help:"The merchant's organization number (used by the company invoice-fee lookup)."`
+	RateLimit         int      `name:"rate-limit" default:"240" help:"API requests per minute per token."`
+	TaxRates          []string `name:"tax-rates" default:"0,12,15,25" help:"Allowed VAT rates in percent."`
+	RefundLimit       string   `name:"refund-limit" default:"50000" help:"Largest amount one refund request may return (NOK; 0 = no limit)."`
+	WeeklyRefundLimit string   `name:"weekly-refund-limit" default:"200000" help:"Most that may be refunded in any 7 days (NOK; 0 = no limit)."`
+	DelayedCharge     bool     `name:"delayed-charge" help:"Card payments end AUTHORIZED and are charged with orders/delayed/charge."`
+	JSON              bool     `name:"json" help:"Print only a JSON object on stdout."`
 }
 
 // Run creates the merchant.
