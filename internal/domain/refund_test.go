@@ -37,7 +37,11 @@ func TestApplyRefund(t *testing.T) {
 		{"same line twice sums", nil, 100_00, []RefundLine{{1, 60_00}, {1, 40_00}}, noLimits, "", StatusPartiallyRefunded, 100_00},
 		{"unknown line", nil, 1_00, []RefundLine{{9, 1_00}}, noLimits, "requestProductIdNotAvailable", StatusPaid, 0},
 		{"line exceeded", nil, 60_00, []RefundLine{{2, 60_00}}, noLimits, "refundRejectionForProductAmountExceed", StatusPaid, 0},
-		{"line exceeded across requests", func(o *Order) { o.Lines[1].Refunded = 40_00; o.RefundedAmount = 40_00; o.Status = StatusPartiallyRefunded },
+		{"line exceeded across requests", func(o *Order) {
+			o.Lines[1].Refunded = 40_00
+			o.RefundedAmount = 40_00
+			o.Status = StatusPartiallyRefunded
+		},
 			20_00, []RefundLine{{2, 20_00}}, noLimits, "refundRejectionForProductAmountExceed", StatusPartiallyRefunded, 40_00},
 		{"total exceeded", func(o *Order) { o.RefundedAmount = 140_00; o.Status = StatusPartiallyRefunded },
 			20_00, []RefundLine{{1, 20_00}}, noLimits, "refundRejectionForRefundRequestGreaterThanOrderAmount", StatusPartiallyRefunded, 140_00},
