@@ -37,6 +37,7 @@ type DB struct {
 	dialect string
 	writer  *sql.DB // SQLite: exactly one connection, so writers queue in Go instead of on SQLITE_BUSY
 	reader  *sql.DB
+	commits *committer // SQLite only: group commit of concurrent writes
 }
 
 var _ store.Store = (*DB)(nil)
@@ -62,6 +63,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if d.dialect == sqlite {
+		d.commits = newCommitter(d)
 	}
 	return d, nil
 }
@@ -143,6 +147,15 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// GroupCommitStats reports how many transactions SQLite committed and how many writes they
+// carried (zero on PostgreSQL, which commits each write itself).
+func (d *DB) GroupCommitStats() (batches, writes int64) {
+	if d.commits == nil {
+		return 0, 0
+	}
+	return d.commits.batches.Load(), d.commits.writes.Load()
+}
+
 // Dialect names the backend.
 func (d *DB) Dialect() string { return d.dialect }
 
@@ -156,6 +169,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	if d.commits != nil {
+		d.commits.close()
+	}
 	err := d.writer.Close()
 	if d.reader != d.writer {
 		if e := d.reader.Close(); err == nil {
@@ -169,7 +185,11 @@ func (d *DB) Close() error {
 func (d *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		err = d.runTx(ctx, d.writer, false, fn)
+		if d.commits != nil {
+			err = d.commits.submit(ctx, fn)
+		} else {
+			err = d.runTx(ctx, d.writer, false, fn)
+		}
 		if !retryable(err) {
 			return err
 		}
@@ -217,7 +237,7 @@ func retryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, store.ErrStale) {
+	if errors.Is(err, store.ErrStale) || errors.Is(err, errBatchAborted) {
 		return true
 	}
 	msg := err.Error()

@@ -1,0 +1,166 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/fpgo/fpgo/internal/store"
+)
+
+// SQLite allows one writer at a time and every commit costs an fsync. Instead of running each
+// Write as its own transaction, a single committer goroutine takes every write waiting at that
+// moment, runs each in its own SAVEPOINT inside one transaction, and commits them together: one
+// fsync for the batch. A write that fails rolls back to its savepoint without touching the others.
+// Nobody is answered before the COMMIT that holds their change has returned, so an acknowledged
+// write is as durable as with one transaction per write.
+
+const maxBatch = 256
+
+// errBatchAborted: the shared transaction broke for reasons outside this write; Write retries it.
+var errBatchAborted = errors.New("sqlstore: group commit aborted, retrying")
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+type committer struct {
+	batches atomic.Int64 // committed transactions, for tests and the benchmark
+	writes  atomic.Int64 // writes that were part of them
+	d       *DB
+	reqs    chan *writeReq
+	mu      sync.RWMutex
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+func newCommitter(d *DB) *committer {
+	c := &committer{d: d, reqs: make(chan *writeReq, maxBatch)}
+	c.wg.Add(1)
+	go c.loop()
+	return c
+}
+
+// submit queues fn and waits for its batch to commit.
+func (c *committer) submit(ctx context.Context, fn func(store.Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return errors.New("sqlstore: store is closed")
+	}
+	select {
+	case c.reqs <- req:
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return ctx.Err()
+	}
+	c.mu.RUnlock()
+	// Once queued, wait for the outcome even if ctx ends: the write may already be committed, and
+	// reporting ctx.Err() for a committed write would invite a duplicate retry.
+	return <-req.done
+}
+
+func (c *committer) close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.reqs)
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+func (c *committer) loop() {
+	defer c.wg.Done()
+	batch := make([]*writeReq, 0, maxBatch)
+	for first := range c.reqs {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-c.reqs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		c.run(batch)
+	}
+}
+
+func (c *committer) run(batch []*writeReq) {
+	results := make([]error, len(batch))
+	ran := make([]bool, len(batch))
+	fail := func(err error) {
+		for i, r := range batch {
+			if results[i] == nil || ran[i] {
+				results[i] = err
+			}
+			r.done <- results[i]
+		}
+	}
+	ctx := context.Background()
+	sqlTx, err := c.d.writer.BeginTx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	t := &tx{d: c.d, tx: sqlTx, ctx: ctx}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			_ = sqlTx.Rollback()
+			fail(errBatchAborted)
+			return
+		}
+		t.ctx = r.ctx
+		ferr := runGuarded(r.fn, t)
+		t.ctx = ctx
+		if ferr != nil {
+			results[i] = ferr
+			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+				_ = sqlTx.Rollback()
+				fail(errBatchAborted)
+				return
+			}
+		} else {
+			ran[i] = true
+		}
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
+			_ = sqlTx.Rollback()
+			fail(errBatchAborted)
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	c.batches.Add(1)
+	c.writes.Add(int64(len(batch)))
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// runGuarded turns a panic in one write into that write's error, so it cannot take the other
+// writes of its batch (or the committer) down with it.
+func runGuarded(fn func(store.Tx) error, t *tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlstore: write panicked: %v", p)
+		}
+	}()
+	return fn(t)
+}
