@@ -3,16 +3,13 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/fpgo/fpgo/internal/store"
+	"github.com/fpgo/fpgo/internal/store/pgtest"
 	"github.com/fpgo/fpgo/internal/store/sqlstore"
 	"github.com/fpgo/fpgo/internal/store/storetest"
 )
@@ -27,44 +24,10 @@ func TestSQLite(t *testing.T) {
 	})
 }
 
-var schemaSeq atomic.Int64
-
-// PostgresURL returns a URL to a fresh schema of FPGO_TEST_POSTGRES_URL, or skips the test.
-func postgresURL(t *testing.T) string {
-	base := os.Getenv("FPGO_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("PostgreSQL tests skipped: FPGO_TEST_POSTGRES_URL is not set")
-	}
-	schema := fmt.Sprintf("fpgo_test_%d_%d", time.Now().UnixNano(), schemaSeq.Add(1))
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			_, _ = a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestPostgres(t *testing.T) {
-	postgresURL(t) // skip early with a clear message
+	pgtest.URL(t) // skip early with a clear message
 	storetest.Run(t, func(t *testing.T) store.Store {
-		db, err := sqlstore.Open(context.Background(), postgresURL(t))
+		db, err := sqlstore.Open(context.Background(), pgtest.URL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
