@@ -99,6 +99,11 @@ type CoreTx interface {
 	InsertMessage(m *domain.Message) error
 	Messages(orgID, to string, limit int) ([]domain.Message, error)
 
+	// Sandbox test clock, shared by all nodes
+	SandboxClockOffset() (time.Duration, error)
+	// AdvanceSandboxClock moves the shared offset forward by d (never back) and returns it.
+	AdvanceSandboxClock(d time.Duration) (time.Duration, error)
+
 	// Idempotency
 	IdempotentResult(orgID, key string) (*IdempotentResult, error) // ErrNotFound when unused
 	SaveIdempotentResult(orgID, key string, r IdempotentResult, at time.Time) error

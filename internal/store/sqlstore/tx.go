@@ -452,3 +452,20 @@ func (t *tx) SaveIdempotentResult(orgID, key string, r store.IdempotentResult, a
 	}
 	return err
 }
+
+// ---- sandbox clock
+
+func (t *tx) SandboxClockOffset() (time.Duration, error) {
+	var us int64
+	err := t.row(`SELECT offset_us FROM sandbox_clock WHERE id = 1`).Scan(&us)
+	return time.Duration(us) * time.Microsecond, err
+}
+
+func (t *tx) AdvanceSandboxClock(d time.Duration) (time.Duration, error) {
+	if d < 0 {
+		d = 0
+	}
+	var us int64
+	err := t.row(`UPDATE sandbox_clock SET offset_us = offset_us + ? WHERE id = 1 RETURNING offset_us`, d.Microseconds()).Scan(&us)
+	return time.Duration(us) * time.Microsecond, err
+}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"OutboxAndMessages", testOutbox},
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
+		{"SandboxClockOnlyMovesForward", testSandboxClock},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -571,6 +572,27 @@ func testRollback(t *testing.T, s store.Store) {
 		}
 		if evs, _ := tx.CallbackEvents("ORG1", "ODR1"); len(evs) != 0 {
 			return fmt.Errorf("rolled back callback exists")
+		}
+		return nil
+	})
+}
+
+func testSandboxClock(t *testing.T, s store.Store) {
+	write(t, s, func(tx store.Tx) error {
+		if d, err := tx.SandboxClockOffset(); err != nil || d != 0 {
+			return fmt.Errorf("initial offset %v %v", d, err)
+		}
+		if d, err := tx.AdvanceSandboxClock(90 * time.Second); err != nil || d != 90*time.Second {
+			return fmt.Errorf("advance: %v %v", d, err)
+		}
+		if d, err := tx.AdvanceSandboxClock(-time.Hour); err != nil || d != 90*time.Second {
+			return fmt.Errorf("negative advance moved the clock: %v %v", d, err)
+		}
+		return nil
+	})
+	read(t, s, func(tx store.Tx) error {
+		if d, err := tx.SandboxClockOffset(); err != nil || d != 90*time.Second {
+			return fmt.Errorf("stored offset %v %v", d, err)
 		}
 		return nil
 	})
