@@ -37,6 +37,7 @@ type CLI struct {
 	Serve    ServeCmd    `cmd:"" default:"withargs" help:"Run the FPGO Connect API server (the default command)."`
 	Merchant MerchantCmd `cmd:"" help:"Create, list and manage merchants and their API tokens."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply database migrations and exit (serve also applies them at start)."`
+	CopyDB   CopyDBCmd   `cmd:"" name:"copy-db" help:"Copy all data from one database to another, e.g. a SQLite sandbox into PostgreSQL."`
 }
 
 // ServeCmd runs the server.
