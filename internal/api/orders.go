@@ -429,17 +429,18 @@ func (s *Server) orderStatuses(w http.ResponseWriter, r *http.Request) {
 	}
 	env := successEnvelope{StatusCode: 200, StatusMessage: "OK", Message: "Order Status Retrieved Successfully", IsData: true, Data: data,
 		MetaData: &meta{Total: res.Total, PerPage: app.PerPage, CurrentPage: page, LastPage: res.LastPage()},
-		Links:    pageLinks(r, page, res.LastPage())}
+		Links:    pageLinks(s.app.BaseURL, r, page, res.LastPage())}
 	writeJSON(w, 200, env)
 }
 
-func pageLinks(r *http.Request, page, last int) *links {
+// pageLinks are absolute, like FPGO's, so a client can follow links.next as it is.
+func pageLinks(base string, r *http.Request, page, last int) *links {
 	mk := func(p int) *string {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(p))
 		u := *r.URL
 		u.RawQuery = q.Encode()
-		s := u.RequestURI()
+		s := base + u.RequestURI()
 		return &s
 	}
 	l := &links{}
@@ -553,21 +554,4 @@ func (s *Server) invoiceNumber(w http.ResponseWriter, r *http.Request) {
 	ok(w, 200, "orderInvoiceNoRetrievedSuccessfully", true, map[string]any{
 		"orderUuid": o.UUID, "invoiceNumber": nilIfEmpty(o.InvoiceNumber), "status": o.Status,
 	})
-}
-
-func (s *Server) callbackLog(w http.ResponseWriter, r *http.Request) {
-	uuid := r.URL.Query().Get("orderUuid")
-	if uuid == "" {
-		fail(w, r, apperr.Validation("The order uuid field is required."))
-		return
-	}
-	events, err := s.app.CallbackEvents(r.Context(), merchantOf(r).ID, uuid)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	if events == nil {
-		events = []domain.CallbackEvent{}
-	}
-	ok(w, 200, "callbacksRetrievedSuccessfully", true, events)
 }

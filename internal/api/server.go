@@ -52,8 +52,18 @@ func New(a *app.App, log *slog.Logger, opts ...Option) *Server {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, apperr.NotFound("routeNotFound"))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		fail(w, r, &apperr.Error{Kind: apperr.KindMethodNotAllowed, Key: "methodNotAllowed"})
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		// chi does not pass the allowed methods to a custom handler; HTTP requires them in Allow.
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if r.Match(chi.NewRouteContext(), m, req.URL.Path) {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+		}
+		fail(w, req, &apperr.Error{Kind: apperr.KindMethodNotAllowed, Key: "methodNotAllowed"})
 	})
 	s.router = r
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +132,7 @@ func (s *Server) connectRoutes(r chi.Router) {
 	r.Put("/customers/update/corporate/{uuid}", s.updateCustomer(domain.Corporate))
 
 	r.Get("/callbacks", s.callbackLog)
+	r.Post("/callbacks/{id}/replay", s.replayCallback)
 }
 
 // ---- middleware

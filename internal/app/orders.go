@@ -70,6 +70,9 @@ func (a *App) CreateOrder(ctx context.Context, m *domain.Merchant, in OrderInput
 	if msgs := domain.CheckTotals(in.Lines, in.Summary); len(msgs) > 0 {
 		return CreatedOrder{}, apperr.Validation(msgs...)
 	}
+	if err := a.checkCallbackURL(in.Callbacks); err != nil {
+		return CreatedOrder{}, err
+	}
 	return write(ctx, a, m.ID, func(tx store.Tx) (CreatedOrder, error) {
 		now := a.Clock.Now()
 		cust, err := a.resolveCustomer(tx, m.ID, in.Customer, now)
@@ -80,7 +83,7 @@ func (a *App) CreateOrder(ctx context.Context, m *domain.Merchant, in OrderInput
 			return a.updatePartnerOrder(tx, m, in, cust, now)
 		}
 		o := a.newOrder(m, in, cust, now)
-		if o.Type.InvoicedAtCreation() || (o.Type == domain.TypeInvoiceCheckout && cust != nil && cust.Type == domain.Corporate) {
+		if invoicedDirectly(o) {
 			if err := a.invoiceOrder(tx, o, now); err != nil {
 				return CreatedOrder{}, err
 			}
@@ -175,10 +178,29 @@ func (a *App) updatePartnerOrder(tx store.Tx, m *domain.Merchant, in OrderInput,
 	if err := tx.ReplaceOrderLines(o); err != nil {
 		return CreatedOrder{}, err
 	}
+	invoiced := invoicedDirectly(o)
+	if invoiced {
+		if err := a.invoiceOrder(tx, o, now); err != nil {
+			return CreatedOrder{}, err
+		}
+	}
 	if err := tx.UpdateOrder(o); err != nil {
 		return CreatedOrder{}, err
 	}
+	if invoiced {
+		// SENT -> INVOICED is a change from the order's initial state, so the merchant hears of it.
+		if err := a.emit(tx, o); err != nil {
+			return CreatedOrder{}, err
+		}
+	}
 	return a.created(o), nil
+}
+
+// invoicedDirectly: invoice, e-Faktura and EHF orders, and invoice checkouts of corporate
+// customers (who skip BankID), are invoiced without waiting for the customer.
+func invoicedDirectly(o *domain.Order) bool {
+	return o.Type.InvoicedAtCreation() ||
+		(o.Type == domain.TypeInvoiceCheckout && o.Customer != nil && o.Customer.Type == domain.Corporate)
 }
 
 // invoiceOrder gives the order the merchant's next invoice number, a KID and a due date.
