@@ -19,13 +19,12 @@ type Merchant struct {
 
 // MerchantSettings are the per-merchant knobs FPGO configures for its merchants.
 type MerchantSettings struct {
-	RateLimit          int           `json:"rateLimit"`          // requests per minute per token
-	TaxRates           []money.Rate  `json:"taxRates"`           // allowed VAT rates
-	RefundLimitRequest money.Amount  `json:"refundLimitRequest"` // max per refund request; 0 = no limit
-	RefundLimitWeekly  money.Amount  `json:"refundLimitWeekly"`  // max refunded in 7 days; 0 = no limit
-	DelayedCharge      bool          `json:"delayedCharge"`      // card payments end AUTHORIZED by default
-	Currency           string        `json:"currency"`
-	LinkValidity       time.Duration `json:"linkValidity"` // default due date for links that carry none
+	RateLimit          int          `json:"rateLimit"`          // requests per minute per token
+	TaxRates           []money.Rate `json:"taxRates"`           // allowed VAT rates
+	RefundLimitRequest money.Amount `json:"refundLimitRequest"` // max per refund request; 0 = no limit
+	RefundLimitWeekly  money.Amount `json:"refundLimitWeekly"`  // max refunded in 7 days; 0 = no limit
+	DelayedCharge      bool         `json:"delayedCharge"`      // card payments end AUTHORIZED by default
+	Currency           string       `json:"currency"`
 }
 
 // DefaultMerchantSettings are what a new merchant gets.
@@ -36,7 +35,6 @@ func DefaultMerchantSettings() MerchantSettings {
 		RefundLimitRequest: 50_000_00,
 		RefundLimitWeekly:  200_000_00,
 		Currency:           "NOK",
-		LinkValidity:       14 * 24 * time.Hour,
 	}
 }
 
