@@ -38,6 +38,8 @@ type CLI struct {
 	Merchant MerchantCmd `cmd:"" help:"Create, list and manage merchants and their API tokens."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply database migrations and exit (serve also applies them at start)."`
 	CopyDB   CopyDBCmd   `cmd:"" name:"copy-db" help:"Copy all data from one database to another, e.g. a SQLite sandbox into PostgreSQL."`
+	Bench    BenchCmd    `cmd:"" help:"Benchmark load, latency and the raw storage baseline in one run, on a fresh temporary SQLite database unless --db is given on the command line (see BENCHMARKS.md)."`
+	Callback CallbackCmd `cmd:"" name:"callbacks" help:"List callbacks with their delivery state and replay them."`
 }
 
 // ServeCmd runs the server.
@@ -47,6 +49,9 @@ type ServeCmd struct {
 	PublicURL       string        `name:"public-url" env:"FPGO_PUBLIC_URL" help:"URL customers and merchants reach this server at, used in payment links (default http://localhost:PORT)."`
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"FPGO_SHUTDOWN_TIMEOUT" default:"20s" help:"How long SIGTERM waits for in-flight requests before closing."`
 	SweepInterval   time.Duration `name:"sweep-interval" env:"FPGO_SWEEP_INTERVAL" default:"5s" help:"How often payment links past their due date are marked EXPIRED."`
+	SMTPURL         string        `name:"smtp-url" env:"FPGO_SMTP_URL" help:"Send customer email through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=shop@example.com (smtps:// for TLS on 465, ?tls=none for a local relay). Unset: email stays in the sandbox outbox."`
+	CallbackTimeout time.Duration `name:"callback-timeout" env:"FPGO_CALLBACK_TIMEOUT" default:"10s" help:"How long a merchant's callback URL has to answer 2xx; slower counts as a failed attempt."`
+	BackoffScale    float64       `name:"callback-backoff-scale" env:"FPGO_CALLBACK_BACKOFF_SCALE" default:"1" help:"Sandbox only: multiply the callback retry schedule (10s, 30s, 1m … every 2h, given up after 24h) by this factor, e.g. 0.001 to see retries and give-ups in seconds."`
 }
 
 // Run starts the server and stops gracefully on SIGINT or SIGTERM.
@@ -57,6 +62,8 @@ func (c *ServeCmd) Run(g *Globals) error {
 	return server.Run(ctx, server.Config{
 		Addr: c.Addr, DatabaseURL: g.DB, Mode: c.Mode, PublicURL: c.PublicURL,
 		ShutdownTimeout: c.ShutdownTimeout, SweepInterval: c.SweepInterval, Banner: os.Stdout,
+		SMTPURL:         c.SMTPURL,
+		CallbackTimeout: c.CallbackTimeout, CallbackBackoffScale: c.BackoffScale,
 	}, log)
 }
 

@@ -23,6 +23,9 @@ type App struct {
 	Log     *slog.Logger
 	BaseURL string // public URL of this fpgo, used in payment links
 	Sandbox bool
+	// Notify, if set, is called after every committed write use case (e.g. to wake the callback
+	// worker at once instead of at its next poll). It must not block.
+	Notify func()
 }
 
 // New builds an App.
@@ -78,6 +81,9 @@ func write[T any](ctx context.Context, a *App, orgID string, fn func(tx store.Tx
 		}
 		return nil
 	})
+	if err == nil && a.Notify != nil {
+		a.Notify()
+	}
 	return out, err
 }
 

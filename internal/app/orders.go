@@ -278,9 +278,6 @@ func (a *App) notifyLink(tx store.Tx, o *domain.Order, cc, msisdn, email string,
 		}
 	}
 	link := a.CheckoutURL(o.UUID)
-	if o.Status == domain.StatusInvoiced {
-		link = a.BaseURL + "/invoices/" + o.UUID
-	}
 	body := fmt.Sprintf("Payment request %s: %s %s. Pay here: %s", o.UUID, amountText(o), o.Currency, link)
 	if sms != "" {
 		if err := tx.InsertMessage(&domain.Message{OrgID: o.OrgID, Channel: "sms", To: sms, Body: body, OrderUUID: o.UUID, CreatedAt: now}); err != nil {

@@ -15,8 +15,14 @@ import (
 
 	"github.com/fpgo/fpgo/internal/api"
 	"github.com/fpgo/fpgo/internal/app"
+	"github.com/fpgo/fpgo/internal/checkout"
 	"github.com/fpgo/fpgo/internal/clock"
+	"github.com/fpgo/fpgo/internal/delivery"
 	"github.com/fpgo/fpgo/internal/domain"
+	"github.com/fpgo/fpgo/internal/notify"
+	"github.com/fpgo/fpgo/internal/provider"
+	"github.com/fpgo/fpgo/internal/provider/sandbox"
+	"github.com/fpgo/fpgo/internal/sandboxapi"
 	"github.com/fpgo/fpgo/internal/store/sqlstore"
 )
 
@@ -28,6 +34,14 @@ type Config struct {
 	PublicURL       string
 	ShutdownTimeout time.Duration
 	SweepInterval   time.Duration
+	// CallbackTimeout bounds one callback attempt (0: 10s).
+	CallbackTimeout time.Duration
+	// CallbackBackoffScale multiplies the callback retry schedule and its 24-hour window
+	// (sandbox only; 0 or 1: unchanged), so tests see retries and give-ups in seconds.
+	CallbackBackoffScale float64
+	// SMTPURL, if set, sends customer email through this SMTP server (see notify.ParseSMTPURL);
+	// otherwise email stays in the outbox.
+	SMTPURL string
 	// Banner receives the demo merchant's credentials on first start (stdout); never the log.
 	Banner io.Writer
 	// Ready, if set, is called with the bound address once the server accepts connections.
@@ -41,6 +55,19 @@ func (c Config) Sandbox() bool { return c.Mode != "production" }
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.Mode != "sandbox" && cfg.Mode != "production" {
 		return fmt.Errorf("mode must be sandbox or production, not %q", cfg.Mode)
+	}
+	if !cfg.Sandbox() && cfg.CallbackBackoffScale != 0 && cfg.CallbackBackoffScale != 1 {
+		return errors.New("--callback-backoff-scale is only allowed in sandbox mode")
+	}
+	if cfg.CallbackBackoffScale < 0 {
+		return errors.New("--callback-backoff-scale must not be negative")
+	}
+	var smtp *notify.SMTP
+	if cfg.SMTPURL != "" {
+		var err error
+		if smtp, err = notify.ParseSMTPURL(cfg.SMTPURL); err != nil {
+			return err
+		}
 	}
 	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -67,7 +94,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 	}
 	srv := &http.Server{
-		Handler:           api.New(a, log),
+		Handler:           api.New(a, log, checkoutRoutes(a, cfg, publicURL, log)...),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -77,6 +104,24 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go a.RunExpirySweeper(bg, cfg.SweepInterval)
+	go a.RunClockSync(bg, time.Second)
+	if smtp != nil {
+		mailer := &notify.Loop{Store: db, Clock: clk, Sender: smtp, Log: log}
+		mailDone := make(chan struct{})
+		go func() { defer close(mailDone); mailer.Run(bg) }()
+		defer func() { stopBG(); <-mailDone }()
+	}
+
+	// Callback delivery: the worker drains the outbox the use cases write; a commit wakes it.
+	// It stops after the HTTP server, finishing the attempts in flight, before the database closes.
+	worker := delivery.New(delivery.Config{
+		Store: db, Clock: clk, Log: log, Production: !cfg.Sandbox(), Timeout: cfg.CallbackTimeout,
+		Schedule: delivery.DefaultSchedule().Scaled(cfg.CallbackBackoffScale),
+	})
+	a.Notify = worker.Wake
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); worker.Run(bg) }()
+	defer func() { stopBG(); <-workerDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -94,6 +139,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	err = srv.Shutdown(sctx)
 	stopBG()
+	<-workerDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -133,4 +179,32 @@ func ensureDemoMerchant(ctx context.Context, a *app.App, out io.Writer, publicUR
 			line, creds.OrganizationUUID, creds.Token, creds.CallbackSecret, creds.Token, publicURL, line)
 	}
 	return nil
+}
+
+// checkoutRoutes mounts the customer pages and, in sandbox mode, the sandbox providers and the
+// sandbox control API. Production has no real providers yet: payments there answer
+// "temporarily unavailable" rather than silently using a sandbox.
+func checkoutRoutes(a *app.App, cfg Config, publicURL string, log *slog.Logger) []api.Option {
+	p := app.Providers{
+		Cards:   provider.Unconfigured{Name: "card gateway"},
+		Wallets: map[string]provider.WalletProvider{},
+		BankID:  provider.UnconfiguredBankID{},
+		Credit:  provider.Unconfigured{Name: "credit bureau"},
+	}
+	for _, m := range provider.WalletMethods {
+		p.Wallets[m] = provider.Unconfigured{Name: m}
+	}
+	if cfg.Sandbox() {
+		p.Cards, p.BankID, p.Credit = sandbox.Cards{}, sandbox.BankID{PagePath: checkout.SandboxBankIDPath}, sandbox.CreditBureau{}
+		for _, m := range provider.WalletMethods {
+			p.Wallets[m] = sandbox.Wallet{PagePath: checkout.SandboxWalletPath}
+		}
+	}
+	co := app.NewCheckout(a, p)
+	secure := strings.HasPrefix(publicURL, "https://")
+	opts := []api.Option{api.Mount(checkout.New(co, checkout.Config{Sandbox: cfg.Sandbox(), SecureCookies: secure, Log: log}).Routes)}
+	if cfg.Sandbox() {
+		opts = append(opts, sandboxapi.Options(co, secure)...)
+	}
+	return opts
 }

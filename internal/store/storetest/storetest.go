@@ -42,6 +42,8 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"SandboxClockOnlyMovesForward", testSandboxClock},
 	}
+	cases = append(cases, deliveryCases...)
+	cases = append(cases, checkoutCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := open(t)

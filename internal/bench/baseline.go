@@ -1,0 +1,257 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fpgo/fpgo/internal/ids"
+	"github.com/fpgo/fpgo/internal/store/sqlstore"
+)
+
+// The raw storage baseline: what the database itself allows for the transaction an order
+// create needs — one orders row, one order_lines row, one callback_events row — committed
+// straight through database/sql, one transaction per order, with the durability settings the
+// server uses. The server's figures are reported as ratios to it.
+
+// SQLiteBaselineDSN opens path with exactly the pragmas of the server's writer connection
+// (internal/store/sqlstore/open.go): WAL, synchronous=FULL, BEGIN IMMEDIATE.
+func SQLiteBaselineDSN(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// RowShape is the content of the baseline rows.
+type RowShape struct {
+	OrgID string
+	Doc   string // the orders.doc JSON; a real order's document when one is available
+}
+
+// baselineOrgID names the merchant the baseline rows belong to.
+const baselineOrgID = "ORG0000000001"
+
+// syntheticDoc stands in for orders.doc when no order made by the server can be sampled; it has
+// the fields and about the size of a real payment-link order document.
+const syntheticDoc = `{"uuid":"ODR0000000000","type":"payment_link","status":"SENT","currency":"NOK",` +
+	`"lines":[{"id":0,"name":"Hair Wash","productId":"HW-1","quantity":100,"rate":5100,"discount":0,"tax":0,"amount":5100,"refunded":0}],` +
+	`"summary":{"subTotal":5100,"totalTax":0,"totalDiscount":0,"shippingCost":0,"grandTotal":5100},` +
+	`"orderDate":"2026-01-01T00:00:00Z","customerUuid":"CSRT0000000000","customer":{"uuid":"CSRT0000000000","type":"private",` +
+	`"name":"Kari Nordmann","countryCode":"+47","msisdn":"46567468","email":"kari@example.no","preferredLanguage":"en",` +
+	`"address":{"street":"Luramyrveien 65","zip":"4313","city":"Sandnes","country":"NO"},"createdAt":"2026-01-01T00:00:00Z",` +
+	`"updatedAt":"2026-01-01T00:00:00Z"},"references":{"referenceNo":"bench"},"callbacks":{"callbackUrl":"http://127.0.0.1:40000/callback?source=fpgo-bench"},` +
+	`"invoiceAsPaymentOption":true,"language":"en","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}`
+
+// SampleDoc returns the document of the newest order in the database at dsn (as the server
+// wrote it), or the synthetic one when there is none.
+func SampleDoc(ctx context.Context, dsn string) string {
+	driver, source := "sqlite", SQLiteBaselineDSN(dsn)
+	if sqlstore.IsPostgres(dsn) {
+		driver, source = "pgx", dsn
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		return syntheticDoc
+	}
+	defer db.Close()
+	var doc string
+	if err := db.QueryRowContext(ctx, `SELECT doc FROM orders ORDER BY created_at DESC LIMIT 1`).Scan(&doc); err != nil || doc == "" {
+		return syntheticDoc
+	}
+	return doc
+}
+
+// PrepareBaselineDB applies fpgo's migrations to dsn (so the baseline writes into the same
+// tables, indexes and constraints as the server) and inserts the baseline's merchant.
+func PrepareBaselineDB(ctx context.Context, dsn string) error {
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("baseline: migrate: %w", err)
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	db, dialect, err := openBaseline(dsn, 1)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, rebind(dialect, `INSERT INTO merchants (id, name, org_number, token_hash, callback_secret, settings, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`), baselineOrgID, "fpgo bench baseline", "", "baseline-"+ids.Secret(""), "whsec_baseline", "{}", time.Now().UnixMicro())
+	if err != nil {
+		return fmt.Errorf("baseline: merchant: %w", err)
+	}
+	return nil
+}
+
+// openBaseline opens dsn the way the server's writer does: SQLite on one connection (writers
+// queue in Go, as in the server), PostgreSQL with a connection per client.
+func openBaseline(dsn string, clients int) (*sql.DB, string, error) {
+	if sqlstore.IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		db.SetMaxOpenConns(clients)
+		db.SetMaxIdleConns(clients)
+		return db, "postgres", nil
+	}
+	db, err := sql.Open("sqlite", SQLiteBaselineDSN(dsn))
+	if err != nil {
+		return nil, "", err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	return db, "sqlite", nil
+}
+
+func rebind(dialect, q string) string {
+	if dialect != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// The baseline's statements: the same columns, conflict handling and RETURNING as the store's
+// InsertOrder and EnqueueCallback (internal/store/sqlstore/tx.go).
+const (
+	baselineInsertOrder = `INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	baselineInsertLine = `INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	baselineInsertEvent = `INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+)
+
+// BaselineResult is the measured raw rate.
+type BaselineResult struct {
+	Kind         string        // how it was measured
+	Clients      int           //
+	Transactions int           // committed
+	Errors       int           //
+	Elapsed      time.Duration //
+	PerSecond    float64       // committed transactions per second
+	Latency      Summary       // per transaction, including the wait for the connection
+}
+
+// insertOrderTx commits one order with its line and its outbox row in one transaction.
+func insertOrderTx(ctx context.Context, db *sql.DB, dialect string, shape RowShape, q [3]string) error {
+	now := time.Now().UnixMicro()
+	uuid := ids.New(ids.Order)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, q[0], uuid, shape.OrgID, "payment_link", "SENT", "CSRT0000000000", int64(5100), int64(0), "", nil, int64(1), shape.Doc, now, now)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			err = errCollision
+		}
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, q[1], uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)).Scan(&id); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, q[2], shape.OrgID, "order", uuid, "SENT", "", "51.00", now, "http://127.0.0.1:40000/callback?source=fpgo-bench", now, now).Scan(&id); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// errCollision: a random order id already taken (1 in 10^10 per row); the transaction is redone.
+var errCollision = errors.New("baseline: order id collision")
+
+// RunBaseline commits order+line+outbox transactions into dsn (prepared with PrepareBaselineDB)
+// from clients goroutines for d, one transaction per order, and reports the rate.
+func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d time.Duration) (BaselineResult, error) {
+	db, dialect, err := openBaseline(dsn, clients)
+	if err != nil {
+		return BaselineResult{}, err
+	}
+	defer db.Close()
+	if shape.OrgID == "" {
+		shape.OrgID = baselineOrgID
+	}
+	if shape.Doc == "" {
+		shape.Doc = syntheticDoc
+	}
+	q := [3]string{rebind(dialect, baselineInsertOrder), rebind(dialect, baselineInsertLine), rebind(dialect, baselineInsertEvent)}
+	// Open the connections before the clock starts, as a server would have them.
+	if err := db.PingContext(ctx); err != nil {
+		return BaselineResult{}, err
+	}
+	res := BaselineResult{Clients: clients}
+	if dialect == "sqlite" {
+		res.Kind = "Go database/sql, SQLite WAL synchronous=FULL, 1 writer connection, 1 transaction per order"
+	} else {
+		res.Kind = fmt.Sprintf("Go database/sql (pgx), %d connections, 1 transaction per order", clients)
+	}
+	col := newCollector()
+	var (
+		errMu    sync.Mutex
+		firstErr error
+	)
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := NewRecorder(4096)
+			for ctx.Err() == nil && time.Now().Before(deadline) {
+				t := time.Now()
+				err := insertOrderTx(ctx, db, dialect, shape, q)
+				if errors.Is(err, errCollision) {
+					continue
+				}
+				if err != nil {
+					r.Err("db")
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+					continue
+				}
+				r.OK(time.Since(t))
+			}
+			col.add(recorders{"tx": r})
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	total := col.total()
+	res.Latency = total.Summary(res.Elapsed)
+	res.Transactions = res.Latency.Successes
+	res.Errors = res.Latency.Errors
+	res.PerSecond = res.Latency.PerSecond
+	if res.Transactions == 0 {
+		if firstErr != nil {
+			return res, fmt.Errorf("baseline: no transaction committed: %w", firstErr)
+		}
+		return res, errors.New("baseline: no transaction committed")
+	}
+	return res, nil
+}

@@ -1,0 +1,250 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestOrderBodyIsTheSeedPaymentLink(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	var body map[string]any
+	if err := json.Unmarshal(OrderBody(now, "http://127.0.0.1:9/cb?x=1"), &body); err != nil {
+		t.Fatal(err)
+	}
+	if body["orderDate"] != "1800000000" {
+		t.Errorf("orderDate = %v", body["orderDate"])
+	}
+	products := body["products"].([]any)
+	if len(products) != 1 || products[0].(map[string]any)["amount"].(float64) != 51 {
+		t.Errorf("products = %v", products)
+	}
+	if gt := body["orderSummary"].(map[string]any)["grandTotal"]; gt != "51.00" {
+		t.Errorf("grandTotal = %v", gt)
+	}
+	if cb := body["callback"].(map[string]any)["callbackUrl"]; cb != "http://127.0.0.1:9/cb?x=1" {
+		t.Errorf("callbackUrl = %v", cb)
+	}
+	if err := json.Unmarshal(OrderBody(now, ""), &body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fakeAPI answers creates with a new uuid and remembers each Idempotency-Key.
+type fakeAPI struct {
+	mu   sync.Mutex
+	keys map[string]int
+	n    int
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer tok" {
+		w.WriteHeader(401)
+		return
+	}
+	f.mu.Lock()
+	if r.Method == http.MethodPost {
+		f.keys[r.Header.Get("Idempotency-Key")]++
+	}
+	f.n++
+	n := f.n
+	f.mu.Unlock()
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/payment-link/create"):
+		w.WriteHeader(201)
+		json.NewEncoder(w).Encode(map[string]any{"status_code": 201, "data": map[string]string{"uuid": "ODR" + strings.Repeat("0", 9) + string(rune('0'+n%10)), "customerUuid": "CSRT1"}})
+	case strings.Contains(r.URL.Path, "/orders/details/"):
+		w.Write([]byte(`{"status_code":200,"data":{"productList":[{"id":77,"name":"Hair Wash"}]}}`))
+	case strings.Contains(r.URL.Path, "/orders/status/ODRLOST"):
+		w.WriteHeader(404)
+	case strings.Contains(r.URL.Path, "/orders/status/ODRFLAKY"):
+		w.WriteHeader(503)
+	default:
+		w.Write([]byte(`{"status_code":200}`))
+	}
+}
+
+func TestClientRequests(t *testing.T) {
+	f := &fakeAPI{keys: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c := NewClient(srv.URL, "tok", 4)
+	defer c.Close()
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		res := c.CreateOrder(ctx, "")
+		if !res.OK() || !strings.HasPrefix(res.UUID, "ODR") {
+			t.Fatalf("create: %+v", res)
+		}
+	}
+	if res, ids := c.LineIDs(ctx, "ODR1"); !res.OK() || len(ids) != 1 || ids[0] != 77 {
+		t.Errorf("line ids: %+v %v", res, ids)
+	}
+	if res := c.Status(ctx, "ODRLOST"); res.OK() || res.Status != 404 || res.Cause() != "404" {
+		t.Errorf("status of a missing order: %+v", res)
+	}
+	if len(f.keys) != 5 {
+		t.Errorf("Idempotency-Keys: %v; every create needs its own", f.keys)
+	}
+	for k, n := range f.keys {
+		if k == "" || n != 1 {
+			t.Errorf("key %q used %d times", k, n)
+		}
+	}
+	bad := NewClient(srv.URL, "wrong", 1)
+	defer bad.Close()
+	if res := bad.CreateOrder(ctx, ""); res.OK() || res.Status != 401 || res.Err == nil {
+		t.Errorf("wrong token: %+v", res)
+	}
+}
+
+func TestVerifyOrdersCounts(t *testing.T) {
+	srv := httptest.NewServer(&fakeAPI{keys: map[string]int{}})
+	defer srv.Close()
+	c := NewClient(srv.URL, "tok", 4)
+	defer c.Close()
+	old := verifyBackoff
+	verifyBackoff = 0
+	defer func() { verifyBackoff = old }()
+	found, lost, unverified := verifyOrders(context.Background(), c, []string{"ODR1", "ODR2", "ODRLOST", "ODR3", "ODRFLAKY"}, 3)
+	if found != 3 || len(lost) != 1 || lost[0] != "ODRLOST" || unverified != 1 {
+		t.Errorf("found %d, lost %v, unverified %d", found, lost, unverified)
+	}
+}
+
+func TestPgbenchScriptHasNoStrayVariables(t *testing.T) {
+	script := pgbenchScript(RowShape{OrgID: "ORG1", Doc: `{"a":true,"b":null,"note":"it's","t":"10:00"}`})
+	for _, line := range strings.Split(script, "\n") {
+		if strings.HasPrefix(line, `\set`) || line == "" {
+			continue
+		}
+		// The only pgbench variable is :zzoid; every other colon must not start a name.
+		rest := strings.ReplaceAll(strings.ReplaceAll(line, ":zzoid", ""), "::", "")
+		if colonLetter.MatchString(rest) {
+			t.Errorf("stray variable in %q", line)
+		}
+	}
+	if !strings.Contains(script, `"note": "it''s"`) && !strings.Contains(script, `"note":"it''s"`) {
+		t.Errorf("quote not escaped:\n%s", script)
+	}
+	if strings.Count(script, "INSERT INTO") != 3 || !strings.Contains(script, "BEGIN;") || !strings.Contains(script, "END;") {
+		t.Errorf("not one 3-insert transaction:\n%s", script)
+	}
+	out := "transaction type: x\nnumber of transactions actually processed: 12345\ntps = 617.250000 (without initial connection time)\n"
+	if m := tpsLine.FindStringSubmatch(out); m == nil || m[1] != "617.250000" {
+		t.Errorf("tps not parsed: %v", m)
+	}
+	if m := processedLine.FindStringSubmatch(out); m == nil || m[1] != "12345" {
+		t.Errorf("processed not parsed: %v", m)
+	}
+	u, err := libpqURL("postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=x", "fpgo_b")
+	if err != nil || strings.Contains(u, "search_path=x") || !strings.Contains(u, "options=-csearch_path%3Dfpgo_b") {
+		t.Errorf("libpq URL %q (%v)", u, err)
+	}
+}
+
+// The baseline's count is what it committed: one orders, one order_lines and one
+// callback_events row per counted transaction.
+func TestSQLiteBaselineCountsCommittedTransactions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "baseline.db")
+	if err := PrepareBaselineDB(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunBaseline(ctx, path, RowShape{}, 4, 30*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Transactions == 0 || res.Errors != 0 {
+		t.Fatalf("baseline: %+v", res)
+	}
+	db, err := sql.Open("sqlite", SQLiteBaselineDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, table := range []string{"orders", "order_lines", "callback_events"} {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != res.Transactions {
+			t.Errorf("%s has %d rows, baseline counted %d transactions", table, n, res.Transactions)
+		}
+	}
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (%v)", mode, err)
+	}
+	var sync int
+	if err := db.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
+		t.Errorf("synchronous = %d (%v), want 2 (FULL)", sync, err)
+	}
+}
+
+func TestProbeFsync(t *testing.T) {
+	p, err := ProbeFsync(t.TempDir(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Samples != 5 || p.MedianMicros <= 0 || p.P99Micros < p.MedianMicros {
+		t.Errorf("probe: %+v", p)
+	}
+}
+
+// A whole run on a tiny budget: the in-process server, the workload, the baseline and the
+// report fit together. Nothing here is timed.
+func TestRunInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "out.json")
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), Config{
+		Workload: WorkloadCallbacks, Clients: 2, Duration: 150 * time.Millisecond, RateOfMax: 0.5,
+		Dir: dir, JSON: jsonPath, Out: &out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Main.Requests == 0 || rep.Errors != 0 {
+		t.Errorf("main phase: %+v", rep.Main)
+	}
+	if rep.Baseline == nil || rep.Baseline.Transactions == 0 || rep.Ratio <= 0 {
+		t.Errorf("baseline: %+v ratio %v", rep.Baseline, rep.Ratio)
+	}
+	if rep.OpenLoop == nil || rep.OpenLoop.Mode != "open" {
+		t.Errorf("open loop: %+v", rep.OpenLoop)
+	}
+	if rep.Callbacks == nil || rep.Callbacks.Cancelled == 0 {
+		t.Errorf("callbacks: %+v", rep.Callbacks)
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["workload"] != "callbacks" || m["ratio"] == nil {
+		t.Errorf("JSON: %s", b)
+	}
+	if !strings.Contains(out.String(), "ratio server/baseline") {
+		t.Errorf("table:\n%s", out.String())
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "fpgo-bench-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
