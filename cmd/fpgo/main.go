@@ -216,6 +216,41 @@ func newLogger(g *Globals, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// helpWithServeFlags adds the serve command's options to the top-level help: serve is the
+// default command, so `fpgo --addr :9090` works and its flags belong on the first page.
+func helpWithServeFlags(opts kong.HelpOptions, ctx *kong.Context) error {
+	if err := kong.DefaultHelpPrinter(opts, ctx); err != nil {
+		return err
+	}
+	if ctx.Selected() != nil {
+		return nil
+	}
+	for _, child := range ctx.Model.Children {
+		if child.Name != "serve" {
+			continue
+		}
+		w := ctx.Stdout
+		fmt.Fprintln(w, "\nServer options (fpgo [serve] …):")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, f := range child.Flags {
+			if f.Hidden {
+				continue
+			}
+			name := "--" + f.Name
+			if !f.IsBool() {
+				name += "=" + f.FormatPlaceHolder()
+			}
+			help := f.Help
+			if len(f.Envs) > 0 {
+				help += " ($" + strings.Join(f.Envs, ", $") + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", name, help)
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
 func main() {
 	var cli CLI
 	ctx := kong.Parse(&cli,
@@ -224,6 +259,7 @@ func main() {
 			"Every flag can also be set with the FPGO_* environment variable shown next to it."),
 		kong.UsageOnError(),
 		kong.Bind(&cli.Globals),
+		kong.Help(helpWithServeFlags),
 	)
 	if err := ctx.Run(&cli.Globals); err != nil {
 		fmt.Fprintln(os.Stderr, "fpgo:", err)

@@ -142,7 +142,7 @@ func NewHTTPClient(production bool, timeout time.Duration) *http.Client {
 		DialContext:            dialer.DialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           100,
-		MaxIdleConnsPerHost:    4,
+		MaxIdleConnsPerHost:    32, // a busy merchant gets many callbacks; reuse connections instead of re-dialing
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    timeout,
 		ResponseHeaderTimeout:  timeout,
