@@ -205,6 +205,11 @@ func (t *tx) InsertOrder(o *domain.Order) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return store.ErrDuplicate
 	}
+	return t.insertLines(o)
+}
+
+// insertLines stores the order's lines and assigns their server-wide numeric ids.
+func (t *tx) insertLines(o *domain.Order) error {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		err := t.row(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
@@ -289,16 +294,7 @@ func (t *tx) ReplaceOrderLines(o *domain.Order) error {
 	if _, err := t.exec(`DELETE FROM order_lines WHERE order_uuid = ?`, o.UUID); err != nil {
 		return err
 	}
-	for i := range o.Lines {
-		l := &o.Lines[i]
-		err := t.row(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)).Scan(&l.ID)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.insertLines(o)
 }
 
 func (t *tx) ListOrderStatuses(orgID string, status domain.Status, p store.Page) ([]store.OrderStatusRow, int, error) {
