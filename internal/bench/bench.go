@@ -221,6 +221,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		cr.Track(true)
 		start := time.Now()
+		cpu0 := sampleCPU()
 		var p *Phase
 		if rate > 0 {
 			log.Info("measuring open loop", "rate", rate, "for", cfg.Duration.String())
@@ -230,6 +231,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			p = RunClosed(ctx, w, cfg.Clients, cfg.Duration)
 		}
 		pr := PhaseReportOf(p)
+		pr.CPU = cpuBetween(cpu0, sampleCPU())
 		pr.Prefilled = made
 		log.Info("phase done", "mode", pr.Mode, "ok_per_s", pr.RequestsPerSecond, "p50_ms", pr.P50Ms, "p99_ms", pr.P99Ms, "errors", pr.Errors)
 		if cfg.Workload == WorkloadCallbacks {
@@ -331,11 +333,13 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) erro
 		return err
 	}
 	cfg.Log.Info("measuring the raw baseline", "clients", cfg.Clients, "for", cfg.Duration.String())
+	cpu0 := sampleCPU()
 	b, err := RunBaseline(ctx, baseDSN, shape, cfg.Clients, cfg.Duration)
 	if err != nil {
 		return err
 	}
 	rep.setBaseline(b)
+	rep.Baseline.CPU = cpuBetween(cpu0, sampleCPU())
 	cfg.Log.Info("baseline done", "tx_per_s", rep.BaselinePerSecond, "ratio", rep.Ratio)
 	if t.dialect == "postgres" && !cfg.NoPgbench {
 		pschema, purl, err := CreateSchema(ctx, t.pgBase, "fpgo_bench_pgbench")
@@ -347,7 +351,9 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) erro
 			return err
 		}
 		cfg.Log.Info("measuring the pgbench baseline", "clients", cfg.Clients, "for", cfg.Duration.String())
+		cpu0 := sampleCPU()
 		pb, err := RunPgbench(ctx, t.pgBase, pschema, t.workDir, shape, cfg.Clients, cfg.Duration)
+		cpu := cpuBetween(cpu0, sampleCPU())
 		switch {
 		case errors.Is(err, ErrNoPgbench):
 			rep.Notes = append(rep.Notes, "pgbench is not installed; only the Go baseline was measured")
@@ -355,6 +361,7 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) erro
 			return err
 		default:
 			rep.setPgbench(pb)
+			rep.Pgbench.CPU = cpu
 			cfg.Log.Info("pgbench done", "tx_per_s", rep.PgbenchPerSecond, "ratio", rep.PgbenchRatio)
 		}
 	}

@@ -370,3 +370,19 @@ func TestRunOpenDropsBeyondMaxInFlight(t *testing.T) {
 		t.Errorf("summary: %+v", s)
 	}
 }
+
+func TestParseProcStatCPU(t *testing.T) {
+	busy, steal, ok := parseProcStatCPU("cpu  1000 50 400 90000 20 10 40 300 0 0")
+	if !ok || busy != 15 || steal != 3 { // (1000+50+400+10+40)/100, 300/100
+		t.Errorf("busy %v steal %v ok %v", busy, steal, ok)
+	}
+	if _, _, ok := parseProcStatCPU("cpu0 1 2 3 4 5 6 7 8"); ok {
+		t.Error("a per-core line was taken for the total")
+	}
+	at := time.Unix(0, 0)
+	u := cpuBetween(cpuSample{at: at, busy: 100, steal: 1, self: 10, ok: true},
+		cpuSample{at: at.Add(2 * time.Second), busy: 103, steal: 1.5, self: 12, ok: true})
+	if u == nil || u.SelfCores != 1 || u.OtherCores != 0.5 || u.StealCores != 0.25 {
+		t.Errorf("usage %+v", u)
+	}
+}

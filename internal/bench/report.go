@@ -29,6 +29,7 @@ type PhaseReport struct {
 	Ops               map[string]OpReport `json:"ops"`
 	Prefilled         int                 `json:"prefilled,omitempty"` // callbacks: orders created before the phase for it to cancel
 	Callbacks         *CallbackStats      `json:"callbacks,omitempty"`
+	CPU               *CPUUsage           `json:"cpu,omitempty"`
 }
 
 // OpReport is one kind of request within a phase.
@@ -69,14 +70,15 @@ func PhaseReportOf(p *Phase) PhaseReport {
 
 // BaselineReport is the raw storage baseline in the report.
 type BaselineReport struct {
-	Kind           string  `json:"kind"`
-	Clients        int     `json:"clients"`
-	Transactions   int     `json:"transactions"`
-	ElapsedSeconds float64 `json:"elapsedSeconds"`
-	PerSecond      float64 `json:"perSecond"`
-	P50Ms          float64 `json:"p50Ms,omitempty"`
-	P99Ms          float64 `json:"p99Ms,omitempty"`
-	Errors         int     `json:"errors"`
+	Kind           string    `json:"kind"`
+	Clients        int       `json:"clients"`
+	Transactions   int       `json:"transactions"`
+	ElapsedSeconds float64   `json:"elapsedSeconds"`
+	PerSecond      float64   `json:"perSecond"`
+	P50Ms          float64   `json:"p50Ms,omitempty"`
+	P99Ms          float64   `json:"p99Ms,omitempty"`
+	Errors         int       `json:"errors"`
+	CPU            *CPUUsage `json:"cpu,omitempty"`
 }
 
 func baselineReportOf(b BaselineResult) *BaselineReport {
@@ -202,6 +204,21 @@ func (r *Report) WriteTable(w io.Writer) {
 	}
 	if b := r.Pgbench; b != nil {
 		fmt.Fprintf(w, "pgbench: %s; ratio server/pgbench: %.2f\n", b.Kind, r.PgbenchRatio)
+	}
+	cpu := func(name string, c *CPUUsage) {
+		if c != nil {
+			fmt.Fprintf(w, "cpu during %s: this process %.2f cores, other processes %.2f, stolen %.2f\n", name, c.SelfCores, c.OtherCores, c.StealCores)
+		}
+	}
+	cpu(phaseName(r.Main), r.Main.CPU)
+	if r.OpenLoop != nil {
+		cpu(phaseName(*r.OpenLoop), r.OpenLoop.CPU)
+	}
+	if r.Baseline != nil {
+		cpu("baseline", r.Baseline.CPU)
+	}
+	if r.Pgbench != nil {
+		cpu("pgbench (pgbench itself counts as other)", r.Pgbench.CPU)
 	}
 	for _, p := range []*PhaseReport{&r.Main, r.OpenLoop} {
 		if p == nil || p.Callbacks == nil {

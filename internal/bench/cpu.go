@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// On a shared machine another process can take the CPU during one phase and not the other, and
+// the ratio then means little. Each phase records how much CPU this process used, how much the
+// rest of the machine used (PostgreSQL's backends count there), and how much the hypervisor
+// stole, so a disturbed run can be seen in the report.
+
+// CPUUsage is the average number of cores busy during a phase.
+type CPUUsage struct {
+	SelfCores  float64 `json:"selfCores"`  // this process: server (in-process) and load generator
+	OtherCores float64 `json:"otherCores"` // every other process on the machine
+	StealCores float64 `json:"stealCores"` // taken by the hypervisor (a virtual machine's neighbours)
+}
+
+type cpuSample struct {
+	at          time.Time
+	busy, steal float64 // seconds, whole machine, from /proc/stat
+	self        float64 // seconds, this process
+	ok          bool
+}
+
+// clockTicks is USER_HZ, the unit of /proc/stat; 100 on every Linux architecture Go runs on.
+const clockTicks = 100
+
+func sampleCPU() cpuSample {
+	s := cpuSample{at: time.Now()}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		s.self = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
+	}
+	f, err := os.Open("/proc/stat")
+	if err != nil {
+		return s
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		return s
+	}
+	busy, steal, ok := parseProcStatCPU(sc.Text())
+	s.busy, s.steal, s.ok = busy, steal, ok
+	return s
+}
+
+func tvSeconds(tv syscall.Timeval) float64 {
+	return float64(tv.Sec) + float64(tv.Usec)/1e6
+}
+
+// parseProcStatCPU reads the aggregate "cpu" line of /proc/stat: user nice system idle iowait
+// irq softirq steal … (in clock ticks). Busy is user+nice+system+irq+softirq.
+func parseProcStatCPU(line string) (busy, steal float64, ok bool) {
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, false
+	}
+	v := make([]float64, 8)
+	for i := range v {
+		n, err := strconv.ParseFloat(f[i+1], 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		v[i] = n / clockTicks
+	}
+	return v[0] + v[1] + v[2] + v[5] + v[6], v[7], true
+}
+
+// cpuBetween is the usage from a to b.
+func cpuBetween(a, b cpuSample) *CPUUsage {
+	secs := b.at.Sub(a.at).Seconds()
+	if !a.ok || !b.ok || secs <= 0 {
+		return nil
+	}
+	self := (b.self - a.self) / secs
+	other := (b.busy-a.busy)/secs - self
+	if other < 0 { // the two clocks tick at different granularities
+		other = 0
+	}
+	return &CPUUsage{SelfCores: round3(self), OtherCores: round3(other), StealCores: round3((b.steal - a.steal) / secs)}
+}
