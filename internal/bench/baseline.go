@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -19,12 +18,9 @@ import (
 // straight through database/sql, one transaction per order, with the durability settings the
 // server uses. The server's figures are reported as ratios to it.
 
-// SQLiteBaselineDSN opens path with exactly the pragmas of the server's writer connection
-// (internal/store/sqlstore/open.go): WAL, synchronous=FULL, BEGIN IMMEDIATE.
-func SQLiteBaselineDSN(path string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
-}
+// SQLiteBaselineDSN opens path with exactly the pragmas of the server's writer connection:
+// WAL, synchronous=FULL, BEGIN IMMEDIATE.
+func SQLiteBaselineDSN(path string) string { return sqlstore.SQLiteWriterDSN(path) }
 
 // RowShape is the content of the baseline rows.
 type RowShape struct {

@@ -80,6 +80,17 @@ func sqlitePath(dsn string) string {
 	return p
 }
 
+// sqliteDSN carries the durability settings every connection uses. synchronous=FULL: an
+// acknowledged order survives power loss, not only a process crash.
+func sqliteDSN(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+}
+
+// SQLiteWriterDSN is the DSN of the writer connection (BEGIN IMMEDIATE); the benchmark's raw
+// baseline opens the same, so the two are measured with identical durability.
+func SQLiteWriterDSN(path string) string { return sqliteDSN(path) + "&_txlock=immediate" }
+
 func openSQLite(dsn string) (*DB, error) {
 	path := sqlitePath(dsn)
 	if path == "" {
@@ -90,10 +101,8 @@ func openSQLite(dsn string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
-	// synchronous=FULL: an acknowledged order survives power loss, not only a process crash.
-	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	base := sqliteDSN(path)
+	w, err := sql.Open("sqlite", SQLiteWriterDSN(path))
 	if err != nil {
 		return nil, err
 	}
