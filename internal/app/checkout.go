@@ -192,18 +192,8 @@ func (c *Checkout) claim(ctx context.Context, orgID, uuid, method, attemptID, so
 // applyPayment is PayOrder's transition: PAID, AUTHORIZED when the order's charge is delayed
 // (cards and wallets only), or a settled invoice.
 func applyPayment(o *domain.Order, method string, now time.Time) error {
-	act := domain.ActPay
-	if o.DelayedCharge && method != provider.MethodInvoice {
-		act = domain.ActAuthorize
-	}
-	if o.Status == domain.StatusInvoiced {
-		act = domain.ActSettleInvoice
-	}
-	if _, err := o.Apply(act, now); err != nil {
-		return err
-	}
-	o.PaymentMethod = method
-	return nil
+	_, err := o.RecordPayment(method, now)
+	return err
 }
 
 // finish records how an attempt ended and, when the provider approved, pays the order in the

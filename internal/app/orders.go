@@ -337,17 +337,9 @@ func (a *App) PayOrder(ctx context.Context, orgID, uuid, method string) (Ack, er
 		if err != nil {
 			return Ack{}, err
 		}
-		act := domain.ActPay
-		if o.DelayedCharge && method != "invoice" {
-			act = domain.ActAuthorize
-		}
-		if o.Status == domain.StatusInvoiced {
-			act = domain.ActSettleInvoice
-		}
-		if _, err := o.Apply(act, now); err != nil {
+		if _, err := o.RecordPayment(method, now); err != nil {
 			return Ack{}, err
 		}
-		o.PaymentMethod = method
 		if err := tx.UpdateOrder(o); err != nil {
 			return Ack{}, err
 		}

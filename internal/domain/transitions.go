@@ -123,3 +123,25 @@ func (o *Order) Apply(a Action, now time.Time) (Status, error) {
 	}
 	return to, nil
 }
+
+// MethodInvoice is the payment method of the invoice journey.
+const MethodInvoice = "invoice"
+
+// RecordPayment books a successful payment by method: an invoiced order is settled; a card or
+// wallet payment of an order with delayed charge is only AUTHORIZED (charged later); anything
+// else is PAID.
+func (o *Order) RecordPayment(method string, now time.Time) (Status, error) {
+	act := ActPay
+	if o.DelayedCharge && method != MethodInvoice {
+		act = ActAuthorize
+	}
+	if o.Status == StatusInvoiced {
+		act = ActSettleInvoice
+	}
+	to, err := o.Apply(act, now)
+	if err != nil {
+		return "", err
+	}
+	o.PaymentMethod = method
+	return to, nil
+}

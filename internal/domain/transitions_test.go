@@ -124,3 +124,37 @@ func TestIsDue(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordPayment(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name    string
+		status  Status
+		delayed bool
+		method  string
+		want    string
+	}{
+		{"card", StatusSent, false, "visa", "PAID"},
+		{"card with delayed charge", StatusSent, true, "visa", "AUTHORIZED"},
+		{"invoice ignores delayed charge", StatusSent, true, MethodInvoice, "PAID"},
+		{"invoice settled by card", StatusInvoiced, true, "visa", "PAID"},
+		{"paid again", StatusPaid, false, "visa", "orderStatusAlreadyPaid"},
+		{"cancelled", StatusCancelled, false, "vipps", "orderStatusAlreadyCancelled"},
+	}
+	for _, c := range cases {
+		o := &Order{Status: c.status, DelayedCharge: c.delayed}
+		to, err := o.RecordPayment(c.method, now)
+		got := string(to)
+		if err != nil {
+			got = apperr.Key(err)
+			if o.PaymentMethod != "" {
+				t.Errorf("%s: a refused payment set the method", c.name)
+			}
+		} else if o.PaymentMethod != c.method {
+			t.Errorf("%s: method %q", c.name, o.PaymentMethod)
+		}
+		if got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
