@@ -74,16 +74,13 @@ func (a *App) ExpireDue(ctx context.Context, orgID string, limit int) (int, erro
 	var refs []store.OrderRef
 	if err := a.Store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		refs, err = tx.DueOrders(now, limit)
+		refs, err = tx.DueOrders(orgID, now, limit)
 		return err
 	}); err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, r := range refs {
-		if orgID != "" && r.OrgID != orgID {
-			continue
-		}
 		err := a.Store.Write(ctx, func(tx store.Tx) error {
 			_, err := a.lockOrder(tx, r.OrgID, r.UUID, now)
 			return err

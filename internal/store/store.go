@@ -86,8 +86,9 @@ type CoreTx interface {
 	// ReplaceOrderLines rewrites an unpaid order's lines (partner updates) and assigns new ids.
 	ReplaceOrderLines(o *domain.Order) error
 	ListOrderStatuses(orgID string, status domain.Status, p Page) ([]OrderStatusRow, int, error)
-	// DueOrders lists orders of any organization that are SENT with a due date before now.
-	DueOrders(now time.Time, limit int) ([]OrderRef, error)
+	// DueOrders lists orders that are SENT with a due date before now, of one organization or,
+	// with orgID "", of all.
+	DueOrders(orgID string, now time.Time, limit int) ([]OrderRef, error)
 
 	// Refunds
 	InsertRefund(r *domain.Refund) error

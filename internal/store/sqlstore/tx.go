@@ -326,9 +326,14 @@ func (t *tx) ListOrderStatuses(orgID string, status domain.Status, p store.Page)
 	return out, total, rows.Err()
 }
 
-func (t *tx) DueOrders(now time.Time, limit int) ([]store.OrderRef, error) {
-	rows, err := t.query(`SELECT org_id, uuid FROM orders WHERE status = ? AND due_at IS NOT NULL AND due_at < ? ORDER BY due_at LIMIT ?`,
-		string(domain.StatusSent), ts(now), limit)
+func (t *tx) DueOrders(orgID string, now time.Time, limit int) ([]store.OrderRef, error) {
+	q := `SELECT org_id, uuid FROM orders WHERE status = ? AND due_at IS NOT NULL AND due_at < ?`
+	args := []any{string(domain.StatusSent), ts(now)}
+	if orgID != "" {
+		q += ` AND org_id = ?`
+		args = append(args, orgID)
+	}
+	rows, err := t.query(q+` ORDER BY due_at LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

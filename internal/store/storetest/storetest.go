@@ -453,7 +453,7 @@ func testDueOrders(t *testing.T, s store.Store) {
 		return nil
 	})
 	read(t, s, func(tx store.Tx) error {
-		refs, err := tx.DueOrders(t0, 10)
+		refs, err := tx.DueOrders("", t0, 10)
 		if err != nil {
 			return err
 		}
