@@ -26,6 +26,8 @@ type App struct {
 	// Notify, if set, is called after every committed write use case (e.g. to wake the callback
 	// worker at once instead of at its next poll). It must not block.
 	Notify func()
+
+	tokens tokenCache // merchants by token hash; see Authenticate
 }
 
 // New builds an App.
@@ -51,11 +53,20 @@ func WithIdempotency(ctx context.Context, key, requestHash string) context.Conte
 // write runs fn in one transaction. With an Idempotency-Key in ctx, the result is stored in the
 // same transaction as the change it describes, so a retry after a crash either replays it or finds
 // nothing happened — never a second order. Failed requests store nothing and may be retried.
+//
+// Most keys are new, so the key is not looked up first: storing the result fails on a key that
+// exists, and so does fn when its change was already made (an order already cancelled). Either
+// way the transaction is rolled back and run again, this time looking the key up first to replay
+// the stored result. That saves a statement per write on the hot path (a round trip on PostgreSQL,
+// and time on SQLite's single writer); a replay costs one extra attempt.
 func write[T any](ctx context.Context, a *App, orgID string, fn func(tx store.Tx) (T, error)) (T, error) {
 	var out T
 	idem, hasKey := ctx.Value(idemKey{}).(Idempotency)
+	lookFirst := false
 	err := a.Store.Write(ctx, func(tx store.Tx) error {
-		if hasKey {
+		var zero T
+		out = zero
+		if hasKey && lookFirst {
 			prev, err := tx.IdempotentResult(orgID, idem.Key)
 			switch {
 			case err == nil:
@@ -69,16 +80,31 @@ func write[T any](ctx context.Context, a *App, orgID string, fn func(tx store.Tx
 		}
 		res, err := fn(tx)
 		if err != nil {
+			if hasKey && !lookFirst {
+				// fn may have failed because this key's request already happened. If the key is
+				// stored, go again and replay it; if the lookup fails (a PostgreSQL transaction
+				// aborted by fn's error), fn's error stands.
+				if _, lerr := tx.IdempotentResult(orgID, idem.Key); lerr == nil {
+					lookFirst = true
+					return store.ErrStale
+				}
+			}
 			return err
 		}
-		out = res
 		if hasKey {
 			b, err := json.Marshal(res)
 			if err != nil {
 				return err
 			}
-			return tx.SaveIdempotentResult(orgID, idem.Key, store.IdempotentResult{RequestHash: idem.RequestHash, Result: b}, a.Clock.Now())
+			err = tx.SaveIdempotentResult(orgID, idem.Key, store.IdempotentResult{RequestHash: idem.RequestHash, Result: b}, a.Clock.Now())
+			if errors.Is(err, store.ErrStale) {
+				lookFirst = true // the key exists: a replay, or a concurrent request that won
+			}
+			if err != nil {
+				return err
+			}
 		}
+		out = res
 		return nil
 	})
 	if err == nil && a.Notify != nil {

@@ -467,6 +467,38 @@ func TestIdempotency(t *testing.T) {
 	}
 }
 
+// The key is not looked up before the first attempt; a retried request whose change would now
+// fail (the order is already cancelled) must still replay the first answer, and a different
+// body must still get the key-reuse error rather than the state error.
+func TestIdempotentReplayOfAChangeThatWouldNowFail(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.app.CreateOrder(context.Background(), f.m, input(domain.TypePaymentLink))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := WithIdempotency(context.Background(), "cancel-1", "hash-a")
+	first, err := f.app.CancelOrder(ctx, f.m.ID, c.OrderUUID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.app.CancelOrder(ctx, f.m.ID, c.OrderUUID, "")
+	if err != nil || again != first {
+		t.Fatalf("replayed cancel = %+v, %v; want %+v", again, err, first)
+	}
+	_, err = f.app.CancelOrder(WithIdempotency(context.Background(), "cancel-1", "hash-b"), f.m.ID, c.OrderUUID, "")
+	if !apperr.IsKind(err, apperr.KindIdempotency) {
+		t.Fatalf("same key, other body: %v", err)
+	}
+	// Without a key the same request is refused by the state machine.
+	if _, err := f.app.CancelOrder(context.Background(), f.m.ID, c.OrderUUID, ""); err == nil {
+		t.Fatal("second cancel without a key accepted")
+	}
+	evs := f.events(t, c.OrderUUID)
+	if len(evs) != 1 {
+		t.Fatalf("callbacks after a cancel and its replays = %d, want 1", len(evs))
+	}
+}
+
 func TestMerchantsAndTokens(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

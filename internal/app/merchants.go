@@ -89,14 +89,28 @@ func (a *App) Authenticate(ctx context.Context, token string) (*domain.Merchant,
 	if token == "" {
 		return nil, &apperr.Error{Kind: apperr.KindUnauthorized, Key: "unauthenticated"}
 	}
+	// The epoch is read before the merchant, so a change committed in between makes the
+	// entry stale at once rather than caching old credentials under the new epoch.
+	epoch, err := a.Store.CredentialsEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hash := ids.Hash(token)
+	if m := a.tokens.get(hash, epoch); m != nil {
+		return m, nil
+	}
 	var m *domain.Merchant
-	err := a.Store.Read(ctx, func(tx store.Tx) error {
+	err = a.Store.Read(ctx, func(tx store.Tx) error {
 		var err error
-		m, err = tx.MerchantByTokenHash(ids.Hash(token))
+		m, err = tx.MerchantByTokenHash(hash)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, &apperr.Error{Kind: apperr.KindUnauthorized, Key: "unauthenticated"}
 	}
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	a.tokens.put(hash, epoch, m)
+	return m, nil
 }

@@ -30,6 +30,10 @@ type Store interface {
 	Write(ctx context.Context, fn func(Tx) error) error
 	// Read runs fn on a consistent read-only snapshot.
 	Read(ctx context.Context, fn func(Tx) error) error
+	// CredentialsEpoch returns a counter that changes whenever a merchant's token or settings
+	// change (UpdateMerchant), read outside any transaction: a merchant cached with an older
+	// value must be looked up again.
+	CredentialsEpoch(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 	Close() error
 	// Dialect names the backend ("sqlite", "postgres").

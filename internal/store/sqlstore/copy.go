@@ -38,6 +38,9 @@ func Copy(ctx context.Context, src, dst *DB) (map[string]int, error) {
 	}
 	defer tx.Rollback()
 	for _, table := range tables {
+		if table == "credentials_epoch" {
+			continue // a per-database cache counter; the destination's own starts fresh
+		}
 		if table == "sandbox_clock" {
 			var us int64
 			if err := src.reader.QueryRowContext(ctx, `SELECT offset_us FROM sandbox_clock WHERE id = 1`).Scan(&us); err != nil {

@@ -113,13 +113,16 @@ func (c *committer) run(batch []*writeReq) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
-	t := &tx{d: c.d, tx: sqlTx, ctx: ctx}
+	t := &tx{d: c.d, tx: sqlTx, ctx: ctx, cache: c.d.wstmts}
+	// The writer's single connection is free again once the batch is over: the statements it
+	// missed are prepared then (a deferred call runs after every return below).
+	defer c.d.wstmts.prepareMissed(ctx)
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := t.exec("SAVEPOINT w"); err != nil {
 			_ = sqlTx.Rollback()
 			fail(errBatchAborted)
 			return
@@ -129,7 +132,7 @@ func (c *committer) run(batch []*writeReq) {
 		t.ctx = ctx
 		if ferr != nil {
 			results[i] = ferr
-			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := t.exec("ROLLBACK TO w"); err != nil {
 				_ = sqlTx.Rollback()
 				fail(errBatchAborted)
 				return
@@ -137,7 +140,7 @@ func (c *committer) run(batch []*writeReq) {
 		} else {
 			ran[i] = true
 		}
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
+		if _, err := t.exec("RELEASE w"); err != nil {
 			_ = sqlTx.Rollback()
 			fail(errBatchAborted)
 			return

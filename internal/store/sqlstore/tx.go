@@ -14,20 +14,42 @@ import (
 )
 
 type tx struct {
-	d   *DB
-	tx  *sql.Tx
-	ctx context.Context
+	d     *DB
+	tx    *sql.Tx
+	ctx   context.Context
+	cache *stmtCache // SQLite: the pool's prepared statements; nil on PostgreSQL
+}
+
+// prepared returns q's cached statement bound to this transaction, or nil when it is not cached.
+func (t *tx) prepared(q string) *sql.Stmt {
+	if t.cache == nil {
+		return nil
+	}
+	s := t.cache.lookup(q)
+	if s == nil {
+		return nil
+	}
+	return t.tx.StmtContext(t.ctx, s)
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	if s := t.prepared(q); s != nil {
+		return s.ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	if s := t.prepared(q); s != nil {
+		return s.QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) row(q string, args ...any) *sql.Row {
+	if s := t.prepared(q); s != nil {
+		return s.QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, t.d.rebind(q), args...)
 }
 
@@ -113,7 +135,11 @@ func (t *tx) UpdateMerchant(m *domain.Merchant) error {
 	if err != nil {
 		return err
 	}
-	return mustAffect(res)
+	if err := mustAffect(res); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE credentials_epoch SET n = n + 1 WHERE id = 1`)
+	return err
 }
 
 func mustAffect(res sql.Result) error {

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"RollbackLeavesNothing", testRollback},
 		{"SandboxClockOnlyMovesForward", testSandboxClock},
+		{"CredentialsEpochMovesOnMerchantUpdates", testCredentialsEpoch},
 	}
 	cases = append(cases, deliveryCases...)
 	cases = append(cases, checkoutCases...)
@@ -598,4 +599,47 @@ func testSandboxClock(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
+}
+
+func testCredentialsEpoch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	epoch := func() int64 {
+		t.Helper()
+		n, err := s.CredentialsEpoch(ctx)
+		must(t, err)
+		return n
+	}
+	e0 := epoch()
+	m := merchant(t, s, "ORG1")
+	o := order("ORG1", "ODR1")
+	write(t, s, func(tx store.Tx) error { return tx.InsertOrder(o) })
+	write(t, s, func(tx store.Tx) error { _, err := tx.NextInvoiceNumber("ORG1"); return err })
+	if got := epoch(); got != e0 {
+		t.Fatalf("epoch moved from %d to %d without a merchant update", e0, got)
+	}
+	m.TokenHash = "hash-rotated"
+	write(t, s, func(tx store.Tx) error { return tx.UpdateMerchant(m) })
+	e1 := epoch()
+	if e1 == e0 {
+		t.Fatal("epoch did not move when a token was rotated")
+	}
+	// A rolled-back update leaves the epoch alone.
+	m.Name = "renamed"
+	boom := errors.New("boom")
+	err := s.Write(ctx, func(tx store.Tx) error {
+		if err := tx.UpdateMerchant(m); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("write: %v", err)
+	}
+	if got := epoch(); got != e1 {
+		t.Fatalf("epoch after a rolled-back update = %d, want %d", got, e1)
+	}
+	m.ID = "ORG-missing"
+	if err := s.Write(ctx, func(tx store.Tx) error { return tx.UpdateMerchant(m) }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update of a missing merchant: %v", err)
+	}
 }
