@@ -23,8 +23,8 @@ type App struct {
 	Log     *slog.Logger
 	BaseURL string // public URL of this fpgo, used in payment links
 	Sandbox bool
-	// Notify, if set, is called after every committed write use case (e.g. to wake the callback
-	// worker at once instead of at its next poll). It must not block.
+	// Notify, if set, is called after a committed write use case that queued a callback (to
+	// wake the callback worker at once instead of at its next poll). It must not block.
 	Notify func()
 
 	tokens tokenCache // merchants by token hash; see Authenticate
@@ -63,9 +63,12 @@ func write[T any](ctx context.Context, a *App, orgID string, fn func(tx store.Tx
 	var out T
 	idem, hasKey := ctx.Value(idemKey{}).(Idempotency)
 	lookFirst := false
-	err := a.Store.Write(ctx, func(tx store.Tx) error {
+	queued := false
+	err := a.Store.Write(ctx, func(stx store.Tx) error {
 		var zero T
 		out = zero
+		tx := &queueNotingTx{Tx: stx}
+		defer func() { queued = tx.queued }()
 		if hasKey && lookFirst {
 			prev, err := tx.IdempotentResult(orgID, idem.Key)
 			switch {
@@ -107,10 +110,22 @@ func write[T any](ctx context.Context, a *App, orgID string, fn func(tx store.Tx
 		out = res
 		return nil
 	})
-	if err == nil && a.Notify != nil {
+	if err == nil && queued && a.Notify != nil {
 		a.Notify()
 	}
 	return out, err
+}
+
+// queueNotingTx notes whether a write queued a callback, so only those wake the worker: waking
+// it after every order create cost the single SQLite writer a claim transaction per batch.
+type queueNotingTx struct {
+	store.Tx
+	queued bool
+}
+
+func (t *queueNotingTx) EnqueueCallback(e *domain.CallbackEvent) error {
+	t.queued = true
+	return t.Tx.EnqueueCallback(e)
 }
 
 // notFound maps a store miss to the resource's 404 key.

@@ -559,3 +559,29 @@ func TestUpdateCustomer(t *testing.T) {
 }
 
 var _ store.Store = (*sqlstore.DB)(nil)
+
+// The callback worker is woken by writes that queued a callback, not by every write.
+func TestNotifyOnlyWhenACallbackWasQueued(t *testing.T) {
+	f := newFixture(t)
+	var woken int
+	f.app.Notify = func() { woken++ }
+	c, err := f.app.CreateOrder(context.Background(), f.m, input(domain.TypePaymentLink))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if woken != 0 {
+		t.Fatalf("a create with no callback woke the worker %d times", woken)
+	}
+	if _, err := f.app.CancelOrder(context.Background(), f.m.ID, c.OrderUUID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if woken != 1 {
+		t.Fatalf("a cancel that queued a callback woke the worker %d times, want 1", woken)
+	}
+	if _, err := f.app.CancelOrder(context.Background(), f.m.ID, c.OrderUUID, ""); err == nil {
+		t.Fatal("second cancel accepted")
+	}
+	if woken != 1 {
+		t.Fatalf("a refused cancel woke the worker (%d)", woken)
+	}
+}

@@ -145,15 +145,16 @@ type BaselineResult struct {
 	Latency      Summary       // per transaction, including the wait for the connection
 }
 
-// insertOrderTx commits one order with its line and its outbox row in one transaction.
-func insertOrderTx(ctx context.Context, db *sql.DB, dialect string, shape RowShape, q [3]string) error {
+// insertOrderTx commits one order with its line and its outbox row in one transaction, on
+// statements prepared once, as the server's store runs them.
+func insertOrderTx(ctx context.Context, db *sql.DB, shape RowShape, q [3]*sql.Stmt) error {
 	now := time.Now().UnixMicro()
 	uuid := ids.New(ids.Order)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, q[0], uuid, shape.OrgID, "payment_link", "SENT", "CSRT0000000000", int64(5100), int64(0), "", nil, int64(1), shape.Doc, now, now)
+	res, err := tx.StmtContext(ctx, q[0]).ExecContext(ctx, uuid, shape.OrgID, "payment_link", "SENT", "CSRT0000000000", int64(5100), int64(0), "", nil, int64(1), shape.Doc, now, now)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n == 0 {
 			err = errCollision
@@ -164,11 +165,11 @@ func insertOrderTx(ctx context.Context, db *sql.DB, dialect string, shape RowSha
 		return err
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, q[1], uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)).Scan(&id); err != nil {
+	if err := tx.StmtContext(ctx, q[1]).QueryRowContext(ctx, uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)).Scan(&id); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, q[2], shape.OrgID, "order", uuid, "SENT", "", "51.00", now, "http://127.0.0.1:40000/callback?source=fpgo-bench", now, now).Scan(&id); err != nil {
+	if err := tx.StmtContext(ctx, q[2]).QueryRowContext(ctx, shape.OrgID, "order", uuid, "SENT", "", "51.00", now, "http://127.0.0.1:40000/callback?source=fpgo-bench", now, now).Scan(&id); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -192,14 +193,23 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 	if shape.Doc == "" {
 		shape.Doc = syntheticDoc
 	}
-	q := [3]string{rebind(dialect, baselineInsertOrder), rebind(dialect, baselineInsertLine), rebind(dialect, baselineInsertEvent)}
-	// Open the connections before the clock starts, as a server would have them.
+	// Open the connections and prepare the statements before the clock starts, as a server
+	// would have them.
 	if err := db.PingContext(ctx); err != nil {
 		return BaselineResult{}, err
 	}
+	var q [3]*sql.Stmt
+	for i, text := range []string{baselineInsertOrder, baselineInsertLine, baselineInsertEvent} {
+		st, err := db.PrepareContext(ctx, rebind(dialect, text))
+		if err != nil {
+			return BaselineResult{}, fmt.Errorf("baseline: prepare: %w", err)
+		}
+		defer st.Close()
+		q[i] = st
+	}
 	res := BaselineResult{Clients: clients}
 	if dialect == "sqlite" {
-		res.Kind = "Go database/sql, SQLite WAL synchronous=FULL, 1 writer connection, 1 transaction per order"
+		res.Kind = "Go database/sql, SQLite WAL synchronous=FULL, 1 writer connection, prepared statements, 1 transaction per order"
 	} else {
 		res.Kind = fmt.Sprintf("Go database/sql (pgx), %d connections, 1 transaction per order", clients)
 	}
@@ -218,7 +228,7 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 			r := NewRecorder(4096)
 			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t := time.Now()
-				err := insertOrderTx(ctx, db, dialect, shape, q)
+				err := insertOrderTx(ctx, db, shape, q)
 				if errors.Is(err, errCollision) {
 					continue
 				}
