@@ -16,6 +16,11 @@ import (
 // fsync for the batch. A write that fails rolls back to its savepoint without touching the others.
 // Nobody is answered before the COMMIT that holds their change has returned, so an acknowledged
 // write is as durable as with one transaction per write.
+//
+// Savepoints are not free (two statements and a journal copy of every page a write touches), and
+// most batches have no failing write. So a batch first runs without them; only if one of its
+// writes fails is the transaction rolled back and the whole batch run again with a savepoint
+// per write. Store.Write already allows fn to run more than once.
 
 const maxBatch = 256
 
@@ -31,6 +36,7 @@ type writeReq struct {
 type committer struct {
 	batches atomic.Int64 // committed transactions, for tests and the benchmark
 	writes  atomic.Int64 // writes that were part of them
+	redone  atomic.Int64 // batches run again with savepoints because a write failed
 	d       *DB
 	reqs    chan *writeReq
 	mu      sync.RWMutex
@@ -97,6 +103,67 @@ func (c *committer) loop() {
 }
 
 func (c *committer) run(batch []*writeReq) {
+	// The writer's single connection is free again once the batch is over: the statements it
+	// missed are prepared then (a deferred call runs after the batch is answered).
+	defer c.d.wstmts.prepareMissed(context.Background())
+	if c.runWithoutSavepoints(batch) {
+		return
+	}
+	c.redone.Add(1)
+	c.runWithSavepoints(batch)
+}
+
+// runWithoutSavepoints runs the batch in one transaction and answers it, unless a write of a
+// batch of several fails: then it rolls everything back, answers nobody and returns false.
+func (c *committer) runWithoutSavepoints(batch []*writeReq) bool {
+	results := make([]error, len(batch))
+	answer := func(err error) bool {
+		for i, r := range batch {
+			if err != nil && results[i] == nil {
+				results[i] = err
+			}
+			r.done <- results[i]
+		}
+		return true
+	}
+	ctx := context.Background()
+	sqlTx, err := c.d.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return answer(fmt.Errorf("begin: %w", err))
+	}
+	t := &tx{d: c.d, tx: sqlTx, ctx: ctx, cache: c.d.wstmts}
+	ran := 0
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		t.ctx = r.ctx
+		ferr := runGuarded(r.fn, t)
+		t.ctx = ctx
+		if ferr != nil {
+			_ = sqlTx.Rollback()
+			if len(batch) == 1 {
+				results[i] = ferr
+				return answer(nil)
+			}
+			return false
+		}
+		ran++
+	}
+	if ran == 0 {
+		_ = sqlTx.Rollback()
+		return answer(nil)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return answer(fmt.Errorf("commit: %w", err))
+	}
+	c.batches.Add(1)
+	c.writes.Add(int64(len(batch)))
+	return answer(nil)
+}
+
+func (c *committer) runWithSavepoints(batch []*writeReq) {
 	results := make([]error, len(batch))
 	ran := make([]bool, len(batch))
 	fail := func(err error) {
@@ -114,9 +181,6 @@ func (c *committer) run(batch []*writeReq) {
 		return
 	}
 	t := &tx{d: c.d, tx: sqlTx, ctx: ctx, cache: c.d.wstmts}
-	// The writer's single connection is free again once the batch is over: the statements it
-	// missed are prepared then (a deferred call runs after every return below).
-	defer c.d.wstmts.prepareMissed(ctx)
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err

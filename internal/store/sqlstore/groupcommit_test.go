@@ -98,9 +98,50 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	if !have["ORGFIRST"] {
 		t.Error("the first write was lost")
 	}
-	batches, writes := db.GroupCommitStats()
+	batches, writes, redone := db.GroupCommitStats()
 	if writes != n+1 || batches >= writes {
 		t.Errorf("%d writes in %d commits: concurrent writes were not grouped", writes, batches)
+	}
+	if redone == 0 {
+		t.Error("batches with failing writes were not run again with savepoints")
+	}
+}
+
+// A batch in which every write succeeds commits without savepoints; a lone write that fails is
+// rolled back without one.
+func TestGroupCommitWithoutFailuresNeedsNoSavepoints(t *testing.T) {
+	db := openSQLite(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if err := db.Write(ctx, insertMerchant(fmt.Sprintf("ORG%03d", i))); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	boom := errors.New("boom")
+	err := db.Write(ctx, func(tx store.Tx) error {
+		if err := insertMerchant("ORGLONE")(tx); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("lone failing write: %v", err)
+	}
+	var ms []domain.Merchant
+	if err := db.Read(ctx, func(tx store.Tx) error { var err error; ms, err = tx.ListMerchants(); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 40 {
+		t.Fatalf("%d merchants stored, want 40 (the failing write rolled back)", len(ms))
+	}
+	if _, writes, redone := db.GroupCommitStats(); writes != 40 || redone != 0 {
+		t.Fatalf("writes=%d redone=%d, want 40 and 0", writes, redone)
 	}
 }
 

@@ -161,13 +161,14 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// GroupCommitStats reports how many transactions SQLite committed and how many writes they
-// carried (zero on PostgreSQL, which commits each write itself).
-func (d *DB) GroupCommitStats() (batches, writes int64) {
+// GroupCommitStats reports how many transactions SQLite committed, how many writes they
+// carried, and how many batches had to be run again with a savepoint per write because one of
+// their writes failed (all zero on PostgreSQL, which commits each write itself).
+func (d *DB) GroupCommitStats() (batches, writes, redone int64) {
 	if d.commits == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
-	return d.commits.batches.Load(), d.commits.writes.Load()
+	return d.commits.batches.Load(), d.commits.writes.Load(), d.commits.redone.Load()
 }
 
 // Dialect names the backend.
