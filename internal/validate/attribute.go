@@ -12,6 +12,13 @@ import (
 // first character of its segment starts a new word, so "callbackURL" becomes
 // "callback u r l", as in Laravel.
 func Attribute(path string) string {
+	if plainAttribute(path) {
+		return path
+	}
+	return laravelAttribute(path)
+}
+
+func laravelAttribute(path string) string {
 	segs := strings.Split(path, ".")
 	for i, s := range segs {
 		segs[i] = attributeSegment(s)
@@ -45,4 +52,17 @@ func attributeSegment(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.ReplaceAll(strings.ToLower(b.String()), "_", " ")
+}
+
+// plainAttribute reports whether Attribute(path) is path itself: ASCII with no
+// upper-case letter, "_" or white space, so that no segment gains a space or
+// changes case. Most paths ("products.0.name") are like this.
+func plainAttribute(path string) bool {
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if c >= 0x80 || c >= 'A' && c <= 'Z' || c == '_' || c == ' ' || c >= '\t' && c <= '\r' {
+			return false
+		}
+	}
+	return true
 }

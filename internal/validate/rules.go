@@ -49,7 +49,7 @@ func simple(pred func(v any) bool, format string) Rule {
 		if pred(f.val) {
 			return "", true
 		}
-		return fmt.Sprintf(format, f.attr), false
+		return fmt.Sprintf(format, f.attr()), false
 	})
 }
 
@@ -66,7 +66,7 @@ var Required Rule = implicit(func(f *field) (string, bool) {
 })
 
 func requiredMsg(f *field) string {
-	return fmt.Sprintf("The %s field is required.", f.attr)
+	return fmt.Sprintf("The %s field is required.", f.attr())
 }
 
 func (f *field) isFilled() bool { return f.present && filled(f.raw) }
@@ -89,7 +89,7 @@ func RequiredIf(otherPath string, values ...string) Rule {
 		if !ok {
 			return "", true
 		}
-		return fmt.Sprintf("The %s field is required when %s is %s.", f.attr, Attribute(other), display), false
+		return fmt.Sprintf("The %s field is required when %s is %s.", f.attr(), Attribute(other), display), false
 	})
 }
 
@@ -127,12 +127,12 @@ func matchOther(v any, present bool, values []string) (string, bool) {
 }
 
 func numericEqual(a, b string) bool {
-	if !isNumeric(a) || !isNumeric(b) {
+	na, ok := parseNum(a)
+	if !ok {
 		return false
 	}
-	ra, ok1 := toRat(a)
-	rb, ok2 := toRat(b)
-	return ok1 && ok2 && ra.Cmp(rb) == 0
+	nb, ok := parseNum(b)
+	return ok && na.cmp(nb) == 0
 }
 
 // RequiredWith makes the field required when any of others is filled:
@@ -145,7 +145,7 @@ func RequiredWith(others ...string) Rule {
 		paths := f.others(others)
 		for _, p := range paths {
 			if f.tree.Filled(p) {
-				return fmt.Sprintf("The %s field is required when %s is present.", f.attr, attributes(paths)), false
+				return fmt.Sprintf("The %s field is required when %s is present.", f.attr(), attributes(paths)), false
 			}
 		}
 		return "", true
@@ -162,7 +162,7 @@ func RequiredWithout(others ...string) Rule {
 		paths := f.others(others)
 		for _, p := range paths {
 			if !f.tree.Filled(p) {
-				return fmt.Sprintf("The %s field is required when %s is not present.", f.attr, attributes(paths)), false
+				return fmt.Sprintf("The %s field is required when %s is not present.", f.attr(), attributes(paths)), false
 			}
 		}
 		return "", true
@@ -170,6 +170,10 @@ func RequiredWithout(others ...string) Rule {
 }
 
 func (f *field) others(paths []string) []string {
+	if len(f.idx) == 0 {
+		// Nothing to resolve; callers only read the result.
+		return paths
+	}
 	out := make([]string, len(paths))
 	for i, p := range paths {
 		out[i] = f.other(p)
@@ -192,7 +196,7 @@ func RequiredWhen(cond func(Tree) bool, because string) Rule {
 		if f.isFilled() || !cond(f.tree) {
 			return "", true
 		}
-		return fmt.Sprintf("The %s field is required when %s.", f.attr, because), false
+		return fmt.Sprintf("The %s field is required when %s.", f.attr(), because), false
 	})
 }
 
@@ -202,7 +206,7 @@ var Present Rule = implicit(func(f *field) (string, bool) {
 	if f.present {
 		return "", true
 	}
-	return fmt.Sprintf("The %s field must be present.", f.attr), false
+	return fmt.Sprintf("The %s field must be present.", f.attr()), false
 })
 
 // Accepted requires "yes", "on", "1", 1, true or "true":
@@ -223,7 +227,7 @@ var Accepted Rule = implicit(func(f *field) (string, bool) {
 			return "", true
 		}
 	}
-	return fmt.Sprintf("The %s must be accepted.", f.attr), false
+	return fmt.Sprintf("The %s must be accepted.", f.attr()), false
 })
 
 // String requires a JSON string: "The %s must be a string."
@@ -297,6 +301,10 @@ var Email Rule = simple(func(v any) bool {
 }, "The %s must be a valid email address.")
 
 func isEmail(s string) bool {
+	return isPlainEmail(s) || isParsedEmail(s)
+}
+
+func isParsedEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return false
@@ -307,6 +315,42 @@ func isEmail(s string) bool {
 	}
 	domain := s[at+1:]
 	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// isPlainEmail accepts the common shape local@domain.tld where both sides are
+// dot-atoms of ASCII atext (RFC 5322) and the domain has a dot. net/mail
+// parses such an address to itself with no display name, and the domain
+// checks of isEmail hold, so isEmail would accept it too; this only skips
+// the parser's allocations. Anything else is left to the full check.
+func isPlainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	return isDotAtom(local) && isDotAtom(domain) && strings.IndexByte(domain, '.') > 0
+}
+
+// isDotAtom reports whether s is non-empty ASCII atext and dots, with no
+// leading, trailing or double dot.
+func isDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // URL requires an absolute http or https URL with a host and no whitespace:
@@ -333,22 +377,48 @@ func isURL(s string) bool {
 // booleans compare as "1"/"0".
 func In(values ...string) Rule {
 	list := strings.Join(values, ", ")
+	cands := make([]inValue, len(values))
+	for i, c := range values {
+		cands[i].text = c
+		cands[i].n, cands[i].numeric = parseNum(c)
+	}
 	return normal(func(f *field) (string, bool) {
-		if inValues(f.val, values) {
+		if inValues(f.val, cands) {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must be one of %s.", f.attr, list), false
+		return fmt.Sprintf("The %s must be one of %s.", f.attr(), list), false
 	})
 }
 
-func inValues(v any, values []string) bool {
+// inValue is one value of In, with its number parsed once when it is one.
+type inValue struct {
+	text    string
+	n       num
+	numeric bool
+}
+
+// inValues matches like c == s || numericEqual(s, c) for each value c, with
+// s parsed at most once.
+func inValues(v any, cands []inValue) bool {
 	switch v.(type) {
 	case []any, map[string]any:
 		return false
 	}
 	s := stringOf(v)
-	for _, c := range values {
-		if c == s || numericEqual(s, c) {
+	var sn num
+	parsed, sNumeric := false, false
+	for _, c := range cands {
+		if c.text == s {
+			return true
+		}
+		if !c.numeric {
+			continue
+		}
+		if !parsed {
+			sn, sNumeric = parseNum(s)
+			parsed = true
+		}
+		if sNumeric && sn.cmp(c.n) == 0 {
 			return true
 		}
 	}
@@ -362,7 +432,7 @@ func Digits(n int) Rule {
 		if s, ok := digitText(f.val); ok && len(s) == n {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must be %d digits.", f.attr, n), false
+		return fmt.Sprintf("The %s must be %d digits.", f.attr(), n), false
 	})
 }
 
@@ -441,9 +511,9 @@ func Max(n int) Rule {
 			return "", true
 		}
 		if items {
-			return fmt.Sprintf("The %s must not have more than %d items.", f.attr, n), false
+			return fmt.Sprintf("The %s must not have more than %d items.", f.attr(), n), false
 		}
-		return fmt.Sprintf("The %s must not be greater than %d characters.", f.attr, n), false
+		return fmt.Sprintf("The %s must not be greater than %d characters.", f.attr(), n), false
 	})
 }
 
@@ -457,31 +527,31 @@ func Min(n int) Rule {
 			return "", true
 		}
 		if items {
-			return fmt.Sprintf("The %s must have at least %d items.", f.attr, n), false
+			return fmt.Sprintf("The %s must have at least %d items.", f.attr(), n), false
 		}
-		return fmt.Sprintf("The %s must be at least %d characters.", f.attr, n), false
+		return fmt.Sprintf("The %s must be at least %d characters.", f.attr(), n), false
 	})
 }
 
-// mustRat parses a rule parameter; it panics on a programming error.
-func mustRat(s string) *big.Rat {
-	r, ok := toRat(strings.TrimSpace(s))
+// mustNum parses a rule parameter; it panics on a programming error.
+func mustNum(s string) num {
+	n, ok := parseNum(strings.TrimSpace(s))
 	if !ok {
 		panic(fmt.Sprintf("validate: %q is not a number", s))
 	}
-	return r
+	return n
 }
 
 // MinNumber requires a number >= min (exact comparison): "The %s must be at
 // least %s." Non-numeric values fail with the same message. It panics if min
 // is not numeric.
 func MinNumber(min string) Rule {
-	limit := mustRat(min)
+	limit := mustNum(min)
 	return normal(func(f *field) (string, bool) {
-		if r, ok := valueRat(f.val); ok && r.Cmp(limit) >= 0 {
+		if n, ok := valueNum(f.val); ok && n.cmp(limit) >= 0 {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must be at least %s.", f.attr, min), false
+		return fmt.Sprintf("The %s must be at least %s.", f.attr(), min), false
 	})
 }
 
@@ -489,12 +559,12 @@ func MinNumber(min string) Rule {
 // greater than %s." It keeps amounts far from int64 overflow. Non-numeric
 // values fail with the same message. It panics if max is not numeric.
 func MaxNumber(max string) Rule {
-	limit := mustRat(max)
+	limit := mustNum(max)
 	return normal(func(f *field) (string, bool) {
-		if r, ok := valueRat(f.val); ok && r.Cmp(limit) <= 0 {
+		if n, ok := valueNum(f.val); ok && n.cmp(limit) <= 0 {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must not be greater than %s.", f.attr, max), false
+		return fmt.Sprintf("The %s must not be greater than %s.", f.attr(), max), false
 	})
 }
 
@@ -502,12 +572,12 @@ func MaxNumber(max string) Rule {
 // greater than %s." Non-numeric values fail with the same message. It panics
 // if min is not numeric.
 func GreaterThan(min string) Rule {
-	limit := mustRat(min)
+	limit := mustNum(min)
 	return normal(func(f *field) (string, bool) {
-		if r, ok := valueRat(f.val); ok && r.Cmp(limit) > 0 {
+		if n, ok := valueNum(f.val); ok && n.cmp(limit) > 0 {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must be greater than %s.", f.attr, min), false
+		return fmt.Sprintf("The %s must be greater than %s.", f.attr(), min), false
 	})
 }
 
@@ -517,10 +587,10 @@ func GreaterThan(min string) Rule {
 func Decimals(max int) Rule {
 	scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max)), nil))
 	return normal(func(f *field) (string, bool) {
-		if r, ok := valueRat(f.val); ok && new(big.Rat).Mul(r, scale).IsInt() {
+		if n, ok := valueNum(f.val); ok && n.scaledIsInt(max, scale) {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must have 0-%d decimal places.", f.attr, max), false
+		return fmt.Sprintf("The %s must have 0-%d decimal places.", f.attr(), max), false
 	})
 }
 
@@ -540,7 +610,7 @@ func AfterOrEqual(loc *time.Location, t time.Time, label string) Rule {
 		if p, ok := ParseTime(f.val, loc); ok && !p.Before(t) {
 			return "", true
 		}
-		return fmt.Sprintf("The %s must be a date after or equal to %s.", f.attr, label), false
+		return fmt.Sprintf("The %s must be a date after or equal to %s.", f.attr(), label), false
 	})
 }
 
@@ -559,6 +629,6 @@ func Func(fn func(v any, t Tree) bool, message string) Rule {
 		if fn(f.val, f.tree) {
 			return "", true
 		}
-		return strings.Replace(message, "%s", f.attr, 1), false
+		return strings.Replace(message, "%s", f.attr(), 1), false
 	})
 }

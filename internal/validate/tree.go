@@ -25,7 +25,11 @@ func (t Tree) Get(path string) (any, bool) {
 		return t.root, true
 	}
 	cur := t.root
-	for seg := range strings.SplitSeq(path, ".") {
+	// strings.Cut rather than SplitSeq: the iterator would make path escape,
+	// and the validator passes string(bytes) here for every expanded field.
+	for rest, more := path, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, ".")
 		switch x := cur.(type) {
 		case map[string]any:
 			v, ok := x[seg]
