@@ -1,14 +1,15 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"sync"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Decode parses a JSON body. Numbers keep their exact text (json.Number). An
@@ -21,32 +22,27 @@ import (
 // as [..] or as {"0":..,"1":..}. The top-level object itself is never
 // converted.
 //
-// It accepts exactly what encoding/json's Decoder (with UseNumber) accepts
-// and builds the same values: the same grammar, nesting limit, escapes, and
-// replacement of invalid UTF-8 and lone surrogates by U+FFFD; a repeated key
-// keeps its last value. It is hand-written because encoding/json scans every
-// body twice through a byte-at-a-time state machine and allocates every key
-// and string separately: once the rules were cheap, that was most of the cost
-// of validating an order.
+// It accepts what encoding/json's Decoder (with UseNumber) accepts and builds
+// the same values: the body is read with the streaming tokenizer of
+// github.com/go-json-experiment/json/jsontext (encoding/json/v2's), set to
+// encoding/json's leniencies: a repeated key keeps its last value, and invalid
+// UTF-8 and lone surrogate escapes become U+FFFD. Its nesting limit is
+// encoding/json's, 10000. decode_std_test.go checks all of this against
+// encoding/json on a corpus and by fuzzing.
 func Decode(body []byte) (Tree, error) {
 	if isJSONSpace(body) {
 		return Tree{root: map[string]any{}, ok: true}, nil
 	}
-	p := parser{data: body}
-	if len(body) <= shareLimit {
-		p.src = string(body)
-		p.shared = true
-	}
-	sc := scratchPool.Get().(*scratch)
-	p.pairs, p.elems = sc.pairs, sc.elems
-	defer p.release(sc)
-	p.skipSpace()
-	v, err := p.value(0)
+	b := builderPool.Get().(*builder)
+	defer b.release()
+	b.start(body)
+	v, err := b.value(0)
 	if err != nil {
 		return Tree{}, fmt.Errorf("validate: malformed JSON: %w", err)
 	}
-	p.skipSpace()
-	if p.i != len(body) {
+	// Checked here rather than by reading on: encoding/json's Decoder also
+	// stops after the first value, and the caller checked what followed.
+	if !isJSONSpace(body[b.dec.InputOffset():]) {
 		return Tree{}, errors.New("validate: malformed JSON: trailing data after top-level value")
 	}
 	m, isObj := v.(map[string]any)
@@ -56,24 +52,36 @@ func Decode(body []byte) (Tree, error) {
 	return Tree{root: m, ok: true}, nil
 }
 
+// decodeOptions are encoding/json's leniencies, which jsontext rejects by
+// default: AllowDuplicateNames (the last value wins, as the map assignment in
+// endObject does) and AllowInvalidUTF8 (invalid bytes and lone surrogate
+// escapes are unquoted as U+FFFD, byte by byte, as encoding/json does).
+var decodeOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+}
+
 // shareLimit is the largest body whose strings are cut from one copy of the
 // whole body instead of being copied one by one. Past it, a short value kept
 // after the request could pin a large body in memory.
 const shareLimit = 64 << 10
 
-// maxDepth is encoding/json's nesting limit: deeper input is an error.
+// maxDepth is encoding/json's nesting limit, which jsontext has too: deeper
+// input is an error.
 const maxDepth = 10000
 
-type parser struct {
-	data   []byte
-	src    string // string(data) when shared
-	shared bool
-	i      int
+// builder builds a Tree from the tokens of a jsontext.Decoder.
+type builder struct {
+	dec  jsontext.Decoder
+	rd   bytes.Buffer // the body; jsontext reads a bytes.Buffer in place
+	body []byte
+	src  string // string(body) when shared
 	// Pending members of the open objects and elements of the open arrays;
 	// each container's own are at the end. Collecting them first gives
 	// maps and slices their exact size.
 	pairs []pair
 	elems []any
+	buf   []byte // unquoted strings
 }
 
 type pair struct {
@@ -81,189 +89,156 @@ type pair struct {
 	val any
 }
 
-// scratch keeps the pending-member stacks of a parser for the next body, so
-// that they do not grow from nothing on every request.
-type scratch struct {
-	pairs []pair
-	elems []any
-}
-
-// maxScratch bounds the stacks a pool keeps; an odd huge body does not pin
-// its stacks.
+// maxScratch bounds the stacks and buffer a pooled builder keeps; an odd huge
+// body does not pin them.
 const maxScratch = 1024
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+// builderPool keeps builders, with their decoder's state and their stacks, for
+// the next body, so that they do not grow from nothing on every request.
+var builderPool = sync.Pool{New: func() any { return new(builder) }}
 
-func (p *parser) release(sc *scratch) {
-	if cap(p.pairs) > maxScratch || cap(p.elems) > maxScratch {
-		return
+func (b *builder) start(body []byte) {
+	b.body = body
+	if len(body) <= shareLimit {
+		b.src = string(body)
 	}
-	clear(p.pairs) // members a syntax error left pending
-	clear(p.elems)
-	sc.pairs, sc.elems = p.pairs[:0], p.elems[:0]
-	scratchPool.Put(sc)
+	b.rd = *bytes.NewBuffer(body)
+	b.dec.Reset(&b.rd, decodeOptions...)
 }
 
-func (p *parser) text(from, to int) string {
-	if p.shared {
-		return p.src[from:to]
+func (b *builder) release() {
+	// Let go of the body; Reset also trims the decoder's own stacks.
+	b.body, b.src = nil, ""
+	b.rd = bytes.Buffer{}
+	b.dec.Reset(&b.rd, decodeOptions...)
+	clear(b.pairs) // members a syntax error left pending
+	clear(b.elems)
+	b.pairs, b.elems, b.buf = b.pairs[:0], b.elems[:0], b.buf[:0]
+	if cap(b.pairs) > maxScratch {
+		b.pairs = nil
 	}
-	return string(p.data[from:to])
+	if cap(b.elems) > maxScratch {
+		b.elems = nil
+	}
+	if cap(b.buf) > maxScratch {
+		b.buf = nil
+	}
+	builderPool.Put(b)
 }
 
-func (p *parser) skipSpace() {
-	for p.i < len(p.data) {
-		switch p.data[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
+// text returns the body's bytes [from:to], cut from the shared copy if there
+// is one.
+func (b *builder) text(from, to int) string {
+	if b.src != "" {
+		return b.src[from:to]
 	}
+	return string(b.body[from:to])
 }
 
-func (p *parser) errorf(format string, args ...any) error {
-	if p.i >= len(p.data) {
-		return errors.New("unexpected end of JSON input")
+// readScalar reads the string or number the decoder is at and returns its
+// offsets in the body.
+func (b *builder) readScalar() (raw []byte, start int, err error) {
+	raw, err = b.dec.ReadValue()
+	if err != nil {
+		return nil, 0, err
 	}
-	return fmt.Errorf("invalid character %q at offset %d: "+format, append([]any{p.data[p.i], p.i}, args...)...)
+	return raw, int(b.dec.InputOffset()) - len(raw), nil
 }
 
-// value parses the value at p.i (not white space); depth counts the arrays
-// and objects it is in.
-func (p *parser) value(depth int) (any, error) {
-	if p.i >= len(p.data) {
-		return nil, p.errorf("")
+// string reads the string the decoder is at.
+func (b *builder) string() (string, error) {
+	raw, start, err := b.readScalar()
+	if err != nil {
+		return "", err
 	}
-	switch c := p.data[p.i]; c {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return b.text(start+1, start+len(raw)-1), nil
+	}
+	// The only errors left are the reports of invalid UTF-8 and lone
+	// surrogates, which AppendUnquote has replaced with U+FFFD.
+	b.buf, _ = jsontext.AppendUnquote(b.buf[:0], raw)
+	return string(b.buf), nil
+}
+
+// value reads the value the decoder is at; depth counts the arrays and
+// objects it is in.
+func (b *builder) value(depth int) (any, error) {
+	switch b.dec.PeekKind() {
 	case '{':
-		return p.object(depth + 1)
+		return b.object(depth + 1)
 	case '[':
-		return p.array(depth + 1)
+		return b.array(depth + 1)
 	case '"':
-		s, err := p.string()
+		s, err := b.string()
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
-	case 't':
-		return true, p.literal("true")
-	case 'f':
-		return false, p.literal("false")
-	case 'n':
-		return nil, p.literal("null")
+	case '0':
+		raw, start, err := b.readScalar()
+		if err != nil {
+			return nil, err
+		}
+		return json.Number(b.text(start, start+len(raw))), nil
+	case 't', 'f', 'n':
+		tok, err := b.dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		if tok.Kind() == 'n' {
+			return nil, nil
+		}
+		return tok.Bool(), nil
 	default:
-		if c == '-' || c >= '0' && c <= '9' {
-			n, err := p.number()
+		return nil, b.syntaxError()
+	}
+}
+
+// syntaxError returns the error of a token that cannot come next. PeekKind
+// keeps the error it found until the next read; a delimiter that could be
+// read would be a bug here, and is reported as one.
+func (b *builder) syntaxError() error {
+	tok, err := b.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("unexpected %v at offset %d", tok.Kind(), b.dec.InputOffset())
+}
+
+func (b *builder) object(depth int) (any, error) {
+	if _, err := b.dec.ReadToken(); err != nil { // {, or too deep
+		return nil, err
+	}
+	mark := len(b.pairs)
+	for {
+		switch b.dec.PeekKind() {
+		case '}':
+			if _, err := b.dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			return b.endObject(mark, depth), nil
+		case '"':
+			key, err := b.string()
 			if err != nil {
 				return nil, err
 			}
-			return json.Number(n), nil
+			val, err := b.value(depth)
+			if err != nil {
+				return nil, err
+			}
+			b.pairs = append(b.pairs, pair{key, val})
+		default:
+			return nil, b.syntaxError()
 		}
-		return nil, p.errorf("looking for beginning of value")
-	}
-}
-
-func (p *parser) literal(word string) error {
-	if len(p.data)-p.i < len(word) || string(p.data[p.i:p.i+len(word)]) != word {
-		for k := 0; k < len(word) && p.i < len(p.data) && p.data[p.i] == word[k]; k++ {
-			p.i++
-		}
-		return p.errorf("in literal %s", word)
-	}
-	p.i += len(word)
-	return nil
-}
-
-// number scans -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and returns its text.
-func (p *parser) number() (string, error) {
-	start := p.i
-	if p.data[p.i] == '-' {
-		p.i++
-	}
-	switch {
-	case p.i < len(p.data) && p.data[p.i] == '0':
-		p.i++
-	case p.i < len(p.data) && p.data[p.i] >= '1' && p.data[p.i] <= '9':
-		p.skipDigits()
-	default:
-		return "", p.errorf("in numeric literal")
-	}
-	if p.i < len(p.data) && p.data[p.i] == '.' {
-		p.i++
-		if !p.skipDigits() {
-			return "", p.errorf("after decimal point in numeric literal")
-		}
-	}
-	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.data) && (p.data[p.i] == '+' || p.data[p.i] == '-') {
-			p.i++
-		}
-		if !p.skipDigits() {
-			return "", p.errorf("in exponent of numeric literal")
-		}
-	}
-	return p.text(start, p.i), nil
-}
-
-func (p *parser) skipDigits() bool {
-	start := p.i
-	for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
-		p.i++
-	}
-	return p.i > start
-}
-
-func (p *parser) object(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, p.errorf("exceeded max depth")
-	}
-	p.i++ // {
-	p.skipSpace()
-	mark := len(p.pairs)
-	if p.i < len(p.data) && p.data[p.i] == '}' {
-		p.i++
-		return p.endObject(mark, depth), nil
-	}
-	for {
-		if p.i >= len(p.data) || p.data[p.i] != '"' {
-			return nil, p.errorf("looking for beginning of object key string")
-		}
-		key, err := p.string()
-		if err != nil {
-			return nil, err
-		}
-		p.skipSpace()
-		if p.i >= len(p.data) || p.data[p.i] != ':' {
-			return nil, p.errorf("after object key")
-		}
-		p.i++
-		p.skipSpace()
-		val, err := p.value(depth)
-		if err != nil {
-			return nil, err
-		}
-		p.pairs = append(p.pairs, pair{key, val})
-		p.skipSpace()
-		if p.i < len(p.data) && p.data[p.i] == ',' {
-			p.i++
-			p.skipSpace()
-			continue
-		}
-		if p.i < len(p.data) && p.data[p.i] == '}' {
-			p.i++
-			return p.endObject(mark, depth), nil
-		}
-		return nil, p.errorf("after object key:value pair")
 	}
 }
 
 // endObject builds the object from its pending members; below the top level
 // an integer-keyed one becomes an array. Its values were converted already,
-// as they were parsed.
-func (p *parser) endObject(mark, depth int) any {
-	pairs := p.pairs[mark:]
+// as they were read.
+func (b *builder) endObject(mark, depth int) any {
+	pairs := b.pairs[mark:]
 	m := make(map[string]any, len(pairs))
 	// The keys decide the conversion; looking at them here is cheaper than
 	// iterating the map, and usually the first key settles it.
@@ -273,189 +248,33 @@ func (p *parser) endObject(mark, depth int) any {
 		indexKeys = indexKeys && isIndex(kv.key)
 	}
 	clear(pairs)
-	p.pairs = p.pairs[:mark]
+	b.pairs = b.pairs[:mark]
 	if !indexKeys {
 		return m
 	}
 	return convertObject(m)
 }
 
-func (p *parser) array(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, p.errorf("exceeded max depth")
+func (b *builder) array(depth int) (any, error) {
+	if _, err := b.dec.ReadToken(); err != nil { // [, or too deep
+		return nil, err
 	}
-	p.i++ // [
-	p.skipSpace()
-	mark := len(p.elems)
-	if p.i < len(p.data) && p.data[p.i] == ']' {
-		p.i++
-		return make([]any, 0), nil
-	}
-	for {
-		val, err := p.value(depth)
+	mark := len(b.elems)
+	for b.dec.PeekKind() != ']' {
+		val, err := b.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		p.elems = append(p.elems, val)
-		p.skipSpace()
-		if p.i < len(p.data) && p.data[p.i] == ',' {
-			p.i++
-			p.skipSpace()
-			continue
-		}
-		if p.i < len(p.data) && p.data[p.i] == ']' {
-			p.i++
-			break
-		}
-		return nil, p.errorf("after array element")
+		b.elems = append(b.elems, val)
 	}
-	a := make([]any, len(p.elems)-mark)
-	copy(a, p.elems[mark:])
-	clear(p.elems[mark:])
-	p.elems = p.elems[:mark]
+	if _, err := b.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	a := make([]any, len(b.elems)-mark)
+	copy(a, b.elems[mark:])
+	clear(b.elems[mark:])
+	b.elems = b.elems[:mark]
 	return a, nil
-}
-
-// string parses the string literal at p.i.
-func (p *parser) string() (string, error) {
-	start := p.i + 1
-	i := start
-	for i < len(p.data) {
-		c := p.data[i]
-		if c == '"' {
-			p.i = i + 1
-			return p.text(start, i), nil
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break
-		}
-		i++
-	}
-	// Escapes, non-ASCII or an error: find the end as encoding/json's
-	// scanner does, then unquote as it does.
-	escaped := false
-	for {
-		if i >= len(p.data) {
-			p.i = i
-			return "", p.errorf("")
-		}
-		c := p.data[i]
-		switch {
-		case c == '"':
-			p.i = i + 1
-			if !escaped && utf8.Valid(p.data[start:i]) {
-				return p.text(start, i), nil
-			}
-			return unquote(p.data[start:i]), nil
-		case c < 0x20:
-			p.i = i
-			return "", p.errorf("in string literal")
-		case c == '\\':
-			escaped = true
-			i++
-			if i >= len(p.data) {
-				p.i = i
-				return "", p.errorf("")
-			}
-			switch p.data[i] {
-			case 'b', 'f', 'n', 'r', 't', '\\', '/', '"':
-				i++
-			case 'u':
-				i++
-				for k := 0; k < 4; k++ {
-					if i >= len(p.data) {
-						p.i = i
-						return "", p.errorf("")
-					}
-					if !isHex(p.data[i]) {
-						p.i = i
-						return "", p.errorf(`in \u hexadecimal character escape`)
-					}
-					i++
-				}
-			default:
-				p.i = i
-				return "", p.errorf("in string escape code")
-			}
-		default:
-			i++
-		}
-	}
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// unquote decodes the inside of a string literal whose escapes are well
-// formed, like encoding/json: invalid UTF-8 and lone surrogates become
-// U+FFFD.
-func unquote(s []byte) string {
-	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
-	for r := 0; r < len(s); {
-		c := s[r]
-		switch {
-		case c == '\\':
-			switch e := s[r+1]; e {
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				rr := getu4(s[r:])
-				r += 6
-				if utf16.IsSurrogate(rr) {
-					if dec := utf16.DecodeRune(rr, getu4(s[r:])); dec != unicode.ReplacementChar {
-						r += 6
-						b = utf8.AppendRune(b, dec)
-						continue
-					}
-					rr = unicode.ReplacementChar
-				}
-				b = utf8.AppendRune(b, rr)
-				continue
-			default: // '"', '\\', '/'
-				b = append(b, e)
-			}
-			r += 2
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			r++
-		default:
-			rr, size := utf8.DecodeRune(s[r:])
-			r += size
-			b = utf8.AppendRune(b, rr)
-		}
-	}
-	return string(b)
-}
-
-// getu4 decodes a \uXXXX escape at the start of s, or returns -1.
-func getu4(s []byte) rune {
-	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-		return -1
-	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c = c - '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
-	}
-	return r
 }
 
 func isJSONSpace(b []byte) bool {

@@ -12,7 +12,7 @@ import (
 )
 
 // decodeStd is Decode as it was built on encoding/json. It is the reference
-// the hand-written parser must match on every input.
+// the jsontext-based Decode must match on every input.
 func decodeStd(body []byte) (Tree, error) {
 	if isJSONSpace(body) {
 		return Tree{root: map[string]any{}, ok: true}, nil
@@ -67,12 +67,22 @@ func convertStd(v any) any {
 
 func checkDecodeMatchesStd(t *testing.T, body []byte) {
 	t.Helper()
+	orig := bytes.Clone(body)
 	got, gotErr := Decode(body)
+	if !bytes.Equal(body, orig) {
+		t.Fatalf("Decode(%.200q) changed its input to %.200q", orig, body)
+	}
 	want, wantErr := decodeStd(body)
 	if (gotErr != nil) != (wantErr != nil) {
 		t.Fatalf("Decode(%.200q): error %v, encoding/json: %v", body, gotErr, wantErr)
 	}
 	if gotErr != nil {
+		// Callers tell a body that is not an object from one that is not
+		// JSON only by these messages; keep the two apart as encoding/json did.
+		const notObject = "must be a JSON object"
+		if strings.Contains(gotErr.Error(), notObject) != strings.Contains(wantErr.Error(), notObject) {
+			t.Fatalf("Decode(%.200q): error %v, encoding/json: %v", body, gotErr, wantErr)
+		}
 		return
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -101,6 +111,16 @@ var decodeCorpus = []string{
 	`{"p":[]}`, `{"p":[{"0":{"1":"y","0":"x"}}]}`, `{"0":"a","1":"b"}`, `{"p":{"10":"ten","2":"two","0":"zero"}}`,
 	`{"p":{"100000000000000000000":"b","99999999999999999999":"a"}}`, `{"p":{"0":{"0":{"0":[]}}}}`, `{"p":{"-1":1}}`, `{"p":{" 1":1}}`,
 	`{"a":[[[[]]]],"b":{"c":{"d":{}}}}`,
+	// corners of the jsontext-based decoder: its leniency options, what
+	// follows the top-level value, truncation inside tokens
+	"{\"\xed\xa0\x80\":\"\xf0\x9f\x98\"}", "{\"a\":\"\xf0\x9f\x98\x80\xff\xc3\x28\"}", `{"\ud83d":1,"\ude00":2}`, `{"a":"\uD83D\uDE00\uDBFF\uDFFF"}`,
+	`{"a":"x\ud800"}`, `{"a":"\ud800\"}`, `{"a":"\ud800\u"}`, `{"a":"\ud800\ud"}`, `{"a":"\ud800\udc0"}`, `{"a":"\ud800\n"}`, `{"a":"\ud800\udc00\udc00"}`,
+	`{"a":1,"a":{"0":1},"a":{"1":2}}`, `{"p":{"0":1,"1":2,"0":3}}`, `{"a":{"b":1,"b":2}}`, `{"a":[{"x":1,"x":[]}]}`,
+	`"s" x`, `1x`, `1 2`, `-`, `nulll`, `[1] x`, `{"a":1}/`, `{"a":1}` + "\u00a0", `{"a":1}` + "\xef\xbb\xbf",
+	`{"a":1}}`, `{"a":1}]`, `]`, `}`, `,`, `:`, `{:1}`, `{"a"::1}`, `{"a":1,,"b":2}`, `{"a":1:2}`, `{"a",1}`, `[1:2]`, `{"a":[1}`, `{"a":{]}`,
+	`{"a":tr`, `{"a":1.`, `{"a":1e`, `{"a":-`, `{"a":1`, `{"a":"`, `{"a":"\`, `{"a":"\ud800`, `{"a":"\ud800\`, "{\"a\":\"\xf0\x9f", `{"a":[1,`, `{"a":1,`, `{"a":1,"`,
+	`{"a":-0.0e-0}`, `{"a":1E400}`, `{"a":0e0}`, `{"a":-01.5}`, `{"a":0.}`, `{"a":1.5e}`, `{"a":[-]}`, `{"a":[1.0e+]}`, `{"a":[0,00]}`,
+	"{\"a\":\"\x00\"}", "{\"a\":\"\x7f\x80\"}", "{\"a\" \t\r\n:\n1\r}", "{\"a\":1\v}", "{\"a\":1\f}", "{\"a\":\"\u2028\"}",
 }
 
 func TestDecodeMatchesEncodingJSON(t *testing.T) {
@@ -130,3 +150,24 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 		checkDecodeMatchesStd(t, body)
 	})
 }
+
+// benchDecodeBody is internal/api's benchmark order body.
+const benchDecodeBody = `{"products":[{"name":"Hair Wash","productId":"HW-1","quantity":"1","rate":51,"discount":0,"tax":"0","amount":51}],` +
+	`"orderSummary":{"subTotal":"51.00","totalTax":"0.00","totalDiscount":"0.00","grandTotal":"51.00"},` +
+	`"orderDate":"1763778000","customerDetails":{"type":"private","countryCode":"+47","msisdn":"46567468","email":"kari@example.no",` +
+	`"name":"Kari Nordmann","preferredLanguage":"en","address":{"street":"Luramyrveien 65","zip":"4313","city":"Sandnes","country":"NO"}},` +
+	`"invoiceAsPaymentOption":true,"referenceNo":"bench","callback":{"callbackUrl":"http://127.0.0.1:40123/callback?source=fpgo-bench"}}`
+
+func benchmarkDecode(b *testing.B, decode func([]byte) (Tree, error)) {
+	body := []byte(benchDecodeBody)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := decode(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecode(b *testing.B)             { benchmarkDecode(b, Decode) }
+func BenchmarkDecodeEncodingJSON(b *testing.B) { benchmarkDecode(b, decodeStd) }

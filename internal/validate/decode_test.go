@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -113,4 +114,66 @@ func FuzzDecode(f *testing.F) {
 		v.Field("a", Date(nil), URL, Integer, Digits(3), Max(3))
 		_ = v.Errors()
 	})
+}
+
+// encoding/json replaces each byte of invalid UTF-8, and each escaped
+// surrogate that is not half of a pair, with U+FFFD; so must Decode.
+func TestDecodeReplacesInvalidUTF8(t *testing.T) {
+	const r = "\uFFFD"
+	for _, c := range []struct{ body, want string }{
+		{"{\"a\":\"x\xffy\"}", "x" + r + "y"},
+		{"{\"a\":\"\xc3\"}", r},
+		{"{\"a\":\"\xc3\x28\"}", r + "("},
+		{"{\"a\":\"\xed\xa0\x80\"}", r + r + r}, // an encoded surrogate: three bad bytes
+		{"{\"a\":\"\xf0\x9f\x98\"}", r + r + r}, // a truncated 4-byte sequence
+		{"{\"a\":\"\xc0\xaf\"}", r + r},         // an overlong encoding
+		{"{\"a\":\"\xef\xbf\xbd\"}", r},         // U+FFFD itself
+		{`{"a":"\ud83d\ude00"}`, "\U0001F600"},
+		{`{"a":"\ud83d"}`, r},
+		{`{"a":"\ude00\ud83d"}`, r + r},
+		{`{"a":"\ud83d\u0041"}`, r + "A"},
+		{`{"a":"\ud83d\ud83d\ude00"}`, r + "\U0001F600"},
+		{"{\"a\":\"\\u00e6\xff\"}", "æ" + r},
+	} {
+		tr := mustDecode(t, c.body)
+		if got := tr.String("a"); got != c.want {
+			t.Errorf("Decode(%q): a = %+q, want %+q", c.body, got, c.want)
+		}
+	}
+	tr := mustDecode(t, "{\"k\xff\":1}")
+	if _, ok := tr.Get("k\uFFFD"); !ok {
+		t.Errorf("key with invalid UTF-8 not replaced: %#v", tr.root)
+	}
+}
+
+// encoding/json allows 10000 nested arrays and objects; Decode must too, and
+// no more.
+func TestDecodeNestingLimit(t *testing.T) {
+	nest := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"a":`)
+		for i := 1; i < n; i++ {
+			if i%2 == 0 {
+				b.WriteString(`{"b":`)
+			} else {
+				b.WriteString(`[`)
+			}
+		}
+		b.WriteString(`1`)
+		for i := n - 1; i >= 1; i-- {
+			if i%2 == 0 {
+				b.WriteString(`}`)
+			} else {
+				b.WriteString(`]`)
+			}
+		}
+		b.WriteString(`}`)
+		return b.String()
+	}
+	if _, err := Decode([]byte(nest(maxDepth))); err != nil {
+		t.Errorf("depth %d: %v", maxDepth, err)
+	}
+	if _, err := Decode([]byte(nest(maxDepth + 1))); err == nil {
+		t.Errorf("depth %d accepted", maxDepth+1)
+	}
 }
