@@ -14,6 +14,7 @@
 package delivery
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -126,66 +128,86 @@ func (w *Worker) Wake() {
 
 // Run delivers callbacks until ctx ends, then waits for the attempts in flight (each bounded by
 // Timeout) and records them, so a graceful stop leaves no lease behind.
+//
+// One write transaction per turn of the loop records every attempt that finished since the last
+// one and claims callbacks for the free slots (see sync): attempts that finish together cost one
+// write, and a delivered callback's successor in its order is claimed in the transaction that
+// records it. An attempt holds its slot only while it is being sent, not while its outcome waits
+// for that write, so a slow commit does not idle the slots.
 func (w *Worker) Run(ctx context.Context) {
 	ticker := time.NewTicker(w.cfg.PollInterval)
 	defer ticker.Stop()
-	done := make(chan struct{}, w.cfg.Concurrency)
-	inflight := 0
+	results := make(chan finished, w.cfg.Concurrency)
+	var done []finished // attempts sent, outcome not recorded yet
+	sending := 0
 	claimNow := true
+	stop := ctx.Done()
 	for {
-		if claimNow && inflight < w.cfg.Concurrency && ctx.Err() == nil {
-			batch, secrets, err := w.claim(ctx, w.cfg.Concurrency-inflight)
-			if err != nil {
-				w.logErr("claim callbacks", err)
+		stopping := ctx.Err() != nil
+		want := 0
+		if claimNow && !stopping {
+			want = w.cfg.Concurrency - sending
+		}
+		if len(done) > 0 || want > 0 {
+			batch, secrets, err := w.sync(ctx, done, want)
+			if err != nil && ctx.Err() == nil {
+				w.logErr("record and claim callbacks", err)
 			}
+			done = done[:0]
 			for i := range batch {
-				inflight++
+				sending++
 				go func(d store.CallbackDelivery) {
-					defer func() { done <- struct{}{} }()
-					w.attempt(context.WithoutCancel(ctx), &d, secrets[d.OrgID])
+					results <- finished{d: d, a: w.try(context.WithoutCancel(ctx), &d, secrets[d.OrgID])}
 				}(batch[i])
 			}
 		}
 		claimNow = false
-		select {
-		case <-ctx.Done():
-			for ; inflight > 0; inflight-- {
-				<-done
-			}
+		if stopping && sending == 0 {
 			return
+		}
+		select {
+		case <-stop:
+			stop = nil // from now on only the attempts in flight are waited for and recorded
 		case <-w.wake:
 			claimNow = true
-		case <-done:
-			inflight--
-			// A finished callback may let the next one of its order go; gather the others that
-			// finished meanwhile into one claim.
+		case r := <-results:
+			sending--
+			done = append(done, r)
+			// Gather the others that finished meanwhile into the same write.
 			for more := true; more; {
 				select {
-				case <-done:
-					inflight--
+				case r := <-results:
+					sending--
+					done = append(done, r)
 				default:
 					more = false
 				}
 			}
+			// A finished callback may let the next one of its order go.
 			claimNow = true
 		case <-ticker.C:
-			claimNow = inflight < w.cfg.Concurrency && w.hasDue(ctx)
+			claimNow = !stopping && sending < w.cfg.Concurrency && w.hasDue(ctx)
 		}
 	}
 }
 
-// RunOnce claims the callbacks due now (up to Concurrency), attempts them all and returns how
-// many it attempted. For tests and tools; Run is the loop servers use.
+// RunOnce claims the callbacks due now (up to Concurrency), attempts them all, records their
+// outcomes in one write and returns how many it attempted. For tests and tools; Run is the loop
+// servers use.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	batch, secrets, err := w.claim(ctx, w.cfg.Concurrency)
+	batch, secrets, err := w.sync(ctx, nil, w.cfg.Concurrency)
 	if err != nil {
 		return 0, err
 	}
+	done := make([]finished, len(batch))
 	var wg sync.WaitGroup
 	for i := range batch {
-		wg.Go(func() { w.attempt(ctx, &batch[i], secrets[batch[i].OrgID]) })
+		wg.Go(func() { done[i] = finished{d: batch[i], a: w.try(ctx, &batch[i], secrets[batch[i].OrgID])} })
 	}
 	wg.Wait()
+	if len(done) > 0 {
+		_, _, _ = w.sync(ctx, done, 0)
+	}
 	return len(batch), nil
 }
 
@@ -211,50 +233,97 @@ type secret struct {
 	err   error
 }
 
-// claim leases up to n due callbacks and loads their merchants' callback secrets.
-func (w *Worker) claim(ctx context.Context, n int) ([]store.CallbackDelivery, map[string]secret, error) {
-	var batch []store.CallbackDelivery
-	err := w.cfg.Store.Write(ctx, func(tx store.Tx) error {
+// finished is an attempt that was sent (or refused) and whose outcome is to be recorded under
+// the lease d was claimed with.
+type finished struct {
+	d store.CallbackDelivery
+	a *store.CallbackAttempt
+}
+
+// sync records the outcomes of done and claims up to n due callbacks, with their merchants'
+// callback secrets, in one write transaction, and logs every outcome. If that transaction fails,
+// nothing is claimed (the error is returned when n > 0) and each outcome is recorded again in a
+// write of its own, so one that cannot be recorded, or a failing claim, leaves no other outcome
+// unrecorded.
+func (w *Worker) sync(ctx context.Context, done []finished, n int) ([]store.CallbackDelivery, map[string]secret, error) {
+	// Outcomes are recorded in event id order: two nodes recording overlapping sets (only after a
+	// lease ran out) lock the rows in the same order.
+	slices.SortFunc(done, func(a, b finished) int { return cmp.Compare(a.d.ID, b.d.ID) })
+	batch, secrets, current, err := w.write(context.WithoutCancel(ctx), done, n)
+	if err != nil && len(done) > 0 {
+		for i := range done {
+			_, _, cur, rerr := w.write(context.WithoutCancel(ctx), done[i:i+1], 0)
+			w.logOutcome(&done[i], len(cur) == 1 && cur[0], rerr)
+		}
+		if n <= 0 {
+			return nil, nil, nil // nothing was to be claimed: the outcomes' errors are logged above
+		}
+		return nil, nil, err
+	}
+	for i := range done {
+		w.logOutcome(&done[i], current[i], nil)
+	}
+	return batch, secrets, err
+}
+
+// write is sync's transaction: record done (current[i] reports whether done[i]'s lease was still
+// the current one), then claim up to n and load the secrets their signatures need.
+func (w *Worker) write(ctx context.Context, done []finished, n int) (batch []store.CallbackDelivery, secrets map[string]secret, current []bool, err error) {
+	err = w.cfg.Store.Write(ctx, func(tx store.Tx) error {
+		// fn may run more than once: start from scratch each time.
+		batch, secrets, current = nil, nil, make([]bool, len(done))
+		for i := range done {
+			ok, err := tx.RecordCallbackAttempt(done[i].a, done[i].d.LockedUntil)
+			if err != nil {
+				return fmt.Errorf("record attempt %d of callback %d: %w", done[i].a.Attempt, done[i].d.ID, err)
+			}
+			current[i] = ok
+		}
+		if n <= 0 {
+			return nil
+		}
 		var err error
-		batch, err = tx.ClaimCallbacks(w.cfg.Clock.Now(), w.cfg.Lease, n)
+		if batch, err = tx.ClaimCallbacks(w.cfg.Clock.Now(), w.cfg.Lease, n); err != nil {
+			return err
+		}
+		secrets, err = loadSecrets(tx, batch)
 		return err
 	})
-	if err != nil || len(batch) == 0 {
-		return nil, nil, err
-	}
-	secrets := map[string]secret{}
-	err = w.cfg.Store.Read(ctx, func(tx store.Tx) error {
-		for _, d := range batch {
-			if _, ok := secrets[d.OrgID]; ok {
-				continue
-			}
-			m, err := tx.MerchantByID(d.OrgID)
-			switch {
-			case errors.Is(err, store.ErrNotFound):
-				secrets[d.OrgID] = secret{err: errors.New("the merchant no longer exists")}
-			case err != nil:
-				return err
-			case m.CallbackSecret == "":
-				secrets[d.OrgID] = secret{err: errors.New("the merchant has no callback secret to sign with")}
-			default:
-				secrets[d.OrgID] = secret{value: m.CallbackSecret}
-			}
-		}
-		return nil
-	})
 	if err != nil {
-		// The leases run out and the callbacks are claimed again.
-		return nil, nil, err
+		// Nothing was committed: no lease was taken.
+		return nil, nil, nil, err
 	}
-	return batch, secrets, nil
+	return batch, secrets, current, nil
+}
+
+// loadSecrets looks up the callback secret of every merchant in batch.
+func loadSecrets(tx store.Tx, batch []store.CallbackDelivery) (map[string]secret, error) {
+	secrets := map[string]secret{}
+	for _, d := range batch {
+		if _, ok := secrets[d.OrgID]; ok {
+			continue
+		}
+		m, err := tx.MerchantByID(d.OrgID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			secrets[d.OrgID] = secret{err: errors.New("the merchant no longer exists")}
+		case err != nil:
+			return nil, err
+		case m.CallbackSecret == "":
+			secrets[d.OrgID] = secret{err: errors.New("the merchant has no callback secret to sign with")}
+		default:
+			secrets[d.OrgID] = secret{value: m.CallbackSecret}
+		}
+	}
+	return secrets, nil
 }
 
 // permanentError is a failure no retry can fix (a URL production may never call, an unsigned
 // callback): the callback fails at once. A replay tries again.
 type permanentError struct{ error }
 
-// attempt makes one delivery attempt of d and records it.
-func (w *Worker) attempt(ctx context.Context, d *store.CallbackDelivery, sec secret) {
+// try makes one delivery attempt of d and returns its outcome, to be recorded by sync.
+func (w *Worker) try(ctx context.Context, d *store.CallbackDelivery, sec secret) *store.CallbackAttempt {
 	sentAt := w.cfg.Clock.Now()
 	a := &store.CallbackAttempt{EventID: d.ID, OrgID: d.OrgID, Attempt: d.Attempts, AttemptedAt: sentAt, URL: redactedURL(d.URL)}
 	var err error
@@ -292,13 +361,12 @@ func (w *Worker) attempt(ctx context.Context, d *store.CallbackDelivery, sec sec
 	if err != nil {
 		a.Error = truncate(err.Error(), maxErrorText)
 	}
+	return a
+}
 
-	var current bool
-	rerr := w.cfg.Store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error {
-		var err error
-		current, err = tx.RecordCallbackAttempt(a, d.LockedUntil)
-		return err
-	})
+// logOutcome logs a recorded (or unrecordable: rerr) attempt.
+func (w *Worker) logOutcome(f *finished, current bool, rerr error) {
+	d, a := &f.d, f.a
 	log := w.log.With("callback", d.ID, "org", d.OrgID, "kind", d.Kind, "subject", d.SubjectUUID, "status", d.Status,
 		"attempt", d.Attempts, "host", hostOf(d.URL), "http_status", a.StatusCode, "latency_ms", a.Latency.Milliseconds())
 	switch {

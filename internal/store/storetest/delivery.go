@@ -27,6 +27,8 @@ var deliveryCases = []struct {
 	{"CallbackRequeue", testRequeue},
 	{"CallbackConcurrentClaimsNeverShareALease", testConcurrentClaims},
 	{"CallbackClaimRolledBackLeavesNoLease", testClaimRollback},
+	{"CallbackHeldBackOnesAreParkedAtTheRetry", testParkedBehindARetry},
+	{"CallbackRequeueBringsParkedOnesForward", testRequeueUnparks},
 }
 
 const lease = 30 * time.Second
@@ -428,5 +430,145 @@ func testClaimRollback(t *testing.T, s store.Store) {
 	}
 	if got := claim(t, s, t0, 10); !sameIDs(got, e1) || got[0].Attempts != 1 {
 		t.Fatalf("after a rolled-back claim = %+v", got)
+	}
+}
+
+func callbackByID(t *testing.T, s store.Store, id int64) *store.CallbackDelivery {
+	t.Helper()
+	var d *store.CallbackDelivery
+	read(t, s, func(tx store.Tx) error {
+		var err error
+		d, err = tx.CallbackByID("", id)
+		return err
+	})
+	return d
+}
+
+// A callback held back by a retrying one of its order waits for that one's retry time (its
+// next_attempt_at is moved up), whether it was enqueued before or during the wait: the claim
+// then does not step over it while the first one waits. Order and schedule are unchanged.
+func testParkedBehindARetry(t *testing.T, s store.Store) {
+	merchant(t, s, "ORG1")
+	e1 := enqueue(t, s, "ORG1", "ODR1", "PAID")
+	e2 := enqueue(t, s, "ORG1", "ODR1", "REFUNDED")
+	e3 := enqueue(t, s, "ORG1", "ODR2", "PAID")
+	got := claim(t, s, t0, 10)
+	if !sameIDs(got, e1, e3) {
+		t.Fatalf("claim = %v", claimedIDs(got))
+	}
+	retryAt := t0.Add(10 * time.Second)
+	if !record(t, s, got[0], t0, store.CallbackPending, 503, &retryAt) {
+		t.Fatal("record refused")
+	}
+	if !record(t, s, got[1], t0, store.CallbackDelivered, 200, nil) {
+		t.Fatal("record refused")
+	}
+	if d := callbackByID(t, s, e2); !d.NextAttemptAt.Equal(retryAt) || d.Attempts != 0 || d.State != store.CallbackPending {
+		t.Fatalf("held-back callback = %+v, want it due at %s", d, retryAt)
+	}
+	// Enqueued while e1 waits: parked too. Another order's is not.
+	e4 := enqueue(t, s, "ORG1", "ODR1", "CANCELLED")
+	e5 := enqueue(t, s, "ORG1", "ODR3", "PAID")
+	if d := callbackByID(t, s, e4); !d.NextAttemptAt.Equal(retryAt) {
+		t.Fatalf("callback enqueued behind a retry = %+v, want it due at %s", d, retryAt)
+	}
+	if d := callbackByID(t, s, e5); !d.NextAttemptAt.Equal(t0) {
+		t.Fatalf("callback of another order = %+v, want it due at %s", d, t0)
+	}
+	if got := claim(t, s, retryAt.Add(-time.Millisecond), 10); !sameIDs(got, e5) || !record(t, s, got[0], t0, store.CallbackDelivered, 200, nil) {
+		t.Fatalf("before the retry = %v, want [%d]", claimedIDs(got), e5)
+	}
+	// A second failure parks them at the next retry.
+	got = claim(t, s, retryAt, 10)
+	if !sameIDs(got, e1) || got[0].Attempts != 2 {
+		t.Fatalf("retry claim = %+v", got)
+	}
+	retry2 := retryAt.Add(30 * time.Second)
+	if !record(t, s, got[0], retryAt, store.CallbackPending, 503, &retry2) {
+		t.Fatal("record refused")
+	}
+	for _, id := range []int64{e2, e4} {
+		if d := callbackByID(t, s, id); !d.NextAttemptAt.Equal(retry2) {
+			t.Fatalf("callback %d = %+v, want it due at %s", id, d, retry2)
+		}
+	}
+	// Delivered at its retry: the next one goes at once, then the one after it, in order.
+	got = claim(t, s, retry2, 10)
+	if !sameIDs(got, e1) {
+		t.Fatalf("second retry claim = %v", claimedIDs(got))
+	}
+	if !record(t, s, got[0], retry2, store.CallbackDelivered, 200, nil) {
+		t.Fatal("record refused")
+	}
+	got = claim(t, s, retry2, 10)
+	if !sameIDs(got, e2) || got[0].Attempts != 1 {
+		t.Fatalf("after e1 delivered = %+v, want e2 on its first attempt", got)
+	}
+	if !record(t, s, got[0], retry2, store.CallbackDelivered, 200, nil) {
+		t.Fatal("record refused")
+	}
+	if got := claim(t, s, retry2, 10); !sameIDs(got, e4) {
+		t.Fatalf("after e2 delivered = %v, want [%d]", claimedIDs(got), e4)
+	}
+}
+
+// Bringing a retrying callback forward brings the ones parked behind it along; one with a
+// schedule of its own keeps it.
+func testRequeueUnparks(t *testing.T, s store.Store) {
+	merchant(t, s, "ORG1")
+	e1 := enqueue(t, s, "ORG1", "ODR1", "PAID")
+	e2 := enqueue(t, s, "ORG1", "ODR1", "REFUNDED")
+	got := claim(t, s, t0, 10)
+	later := t0.Add(time.Hour)
+	if !sameIDs(got, e1) || !record(t, s, got[0], t0, store.CallbackPending, 500, &later) {
+		t.Fatalf("claim = %v", claimedIDs(got))
+	}
+	if d := callbackByID(t, s, e2); !d.NextAttemptAt.Equal(later) {
+		t.Fatalf("held-back callback = %+v, want it parked at %s", d, later)
+	}
+	now := t0.Add(time.Minute)
+	write(t, s, func(tx store.Tx) error {
+		_, err := tx.RequeueCallback("ORG1", e1, now)
+		return err
+	})
+	if d := callbackByID(t, s, e2); !d.NextAttemptAt.Equal(now) {
+		t.Fatalf("after the requeue of %d: %+v, want it due at %s", e1, d, now)
+	}
+	got = claim(t, s, now, 10)
+	if !sameIDs(got, e1) || !record(t, s, got[0], now, store.CallbackDelivered, 200, nil) {
+		t.Fatalf("claim after requeue = %v", claimedIDs(got))
+	}
+	if got = claim(t, s, now, 10); !sameIDs(got, e2) {
+		t.Fatalf("after %d delivered = %v, want [%d] at once", e1, claimedIDs(got), e2)
+	}
+	if !record(t, s, got[0], now, store.CallbackDelivered, 200, nil) {
+		t.Fatal("record refused")
+	}
+
+	// f2 fails on its own (retry in 10 min), then a replay of the delivered f1 holds it back; f1
+	// fails too (retry in 5 min). Bringing f1 forward leaves f2's own retry alone.
+	f1 := enqueue(t, s, "ORG1", "ODR2", "PAID")
+	f2 := enqueue(t, s, "ORG1", "ODR2", "REFUNDED")
+	if got := claim(t, s, now, 10); !sameIDs(got, f1) || !record(t, s, got[0], now, store.CallbackDelivered, 200, nil) {
+		t.Fatalf("claim = %v", claimedIDs(got))
+	}
+	own := now.Add(10 * time.Minute)
+	if got := claim(t, s, now, 10); !sameIDs(got, f2) || !record(t, s, got[0], now, store.CallbackPending, 500, &own) {
+		t.Fatalf("claim = %v", claimedIDs(got))
+	}
+	write(t, s, func(tx store.Tx) error {
+		_, err := tx.RequeueCallback("", f1, now)
+		return err
+	})
+	f1retry := now.Add(5 * time.Minute)
+	if got := claim(t, s, now, 10); !sameIDs(got, f1) || !record(t, s, got[0], now, store.CallbackPending, 500, &f1retry) {
+		t.Fatalf("claim of the replay = %v", claimedIDs(got))
+	}
+	write(t, s, func(tx store.Tx) error {
+		_, err := tx.RequeueCallback("", f1, now.Add(time.Minute))
+		return err
+	})
+	if d := callbackByID(t, s, f2); !d.NextAttemptAt.Equal(own) || d.Attempts != 1 {
+		t.Fatalf("callback with a retry of its own = %+v, want it still due at %s", d, own)
 	}
 }
