@@ -62,6 +62,9 @@ type DeliveryTx interface {
 	// back only its own order's later ones). Each claim sets locked_until = now+lease and counts
 	// the attempt; the returned Attempts and LockedUntil are the lease RecordCallbackAttempt checks. Several
 	// nodes may claim at once; on PostgreSQL they skip each other's locked rows.
+	// A callback held back by an earlier pending one is parked: its next attempt is moved up to
+	// that one's (on enqueue, on a recorded retry, and by RequeueCallback), so claims do not step
+	// over held-back rows. Parking is only a hint; the earlier-pending check decides order.
 	ClaimCallbacks(now time.Time, lease time.Duration, limit int) ([]CallbackDelivery, error)
 	// HasDueCallbacks reports whether ClaimCallbacks would find anything at now; a cheap read
 	// that lets idle workers poll without taking the write lock.
