@@ -154,26 +154,12 @@ func testClaimLeaseAndOrder(t *testing.T, s store.Store) {
 }
 
 func testClaimRetrySchedule(t *testing.T, s store.Store) {
-	merchant(t, s, "ORG1")
-	e1 := enqueue(t, s, "ORG1", "ODR1", "PAID")
-	e2 := enqueue(t, s, "ORG1", "ODR1", "REFUNDED")
-	e3 := enqueue(t, s, "ORG1", "ODR2", "PAID")
-	got := claim(t, s, t0, 10)
-	if !sameIDs(got, e1, e3) {
-		t.Fatalf("claim = %v", claimedIDs(got))
-	}
-	retryAt := t0.Add(10 * time.Second)
-	if !record(t, s, got[0], t0, store.CallbackPending, 503, &retryAt) {
-		t.Fatal("record refused")
-	}
-	if !record(t, s, got[1], t0, store.CallbackDelivered, 204, nil) {
-		t.Fatal("record refused")
-	}
+	e1, e2, retryAt := firstOfOrderRetrying(t, s, 204)
 	// Before its retry time e1 is not due, and it still holds back e2.
 	if got := claim(t, s, retryAt.Add(-time.Millisecond), 10); len(got) != 0 {
 		t.Fatalf("claimed before the retry time: %v", claimedIDs(got))
 	}
-	got = claim(t, s, retryAt, 10)
+	got := claim(t, s, retryAt, 10)
 	if !sameIDs(got, e1) || got[0].Attempts != 2 || got[0].LastStatusCode != 503 || got[0].LastError != "HTTP 503" {
 		t.Fatalf("retry claim = %+v", got)
 	}
@@ -448,21 +434,7 @@ func callbackByID(t *testing.T, s store.Store, id int64) *store.CallbackDelivery
 // next_attempt_at is moved up), whether it was enqueued before or during the wait: the claim
 // then does not step over it while the first one waits. Order and schedule are unchanged.
 func testParkedBehindARetry(t *testing.T, s store.Store) {
-	merchant(t, s, "ORG1")
-	e1 := enqueue(t, s, "ORG1", "ODR1", "PAID")
-	e2 := enqueue(t, s, "ORG1", "ODR1", "REFUNDED")
-	e3 := enqueue(t, s, "ORG1", "ODR2", "PAID")
-	got := claim(t, s, t0, 10)
-	if !sameIDs(got, e1, e3) {
-		t.Fatalf("claim = %v", claimedIDs(got))
-	}
-	retryAt := t0.Add(10 * time.Second)
-	if !record(t, s, got[0], t0, store.CallbackPending, 503, &retryAt) {
-		t.Fatal("record refused")
-	}
-	if !record(t, s, got[1], t0, store.CallbackDelivered, 200, nil) {
-		t.Fatal("record refused")
-	}
+	e1, e2, retryAt := firstOfOrderRetrying(t, s, 200)
 	if d := callbackByID(t, s, e2); !d.NextAttemptAt.Equal(retryAt) || d.Attempts != 0 || d.State != store.CallbackPending {
 		t.Fatalf("held-back callback = %+v, want it due at %s", d, retryAt)
 	}
@@ -479,7 +451,7 @@ func testParkedBehindARetry(t *testing.T, s store.Store) {
 		t.Fatalf("before the retry = %v, want [%d]", claimedIDs(got), e5)
 	}
 	// A second failure parks them at the next retry.
-	got = claim(t, s, retryAt, 10)
+	got := claim(t, s, retryAt, 10)
 	if !sameIDs(got, e1) || got[0].Attempts != 2 {
 		t.Fatalf("retry claim = %+v", got)
 	}
@@ -571,4 +543,27 @@ func testRequeueUnparks(t *testing.T, s store.Store) {
 	if d := callbackByID(t, s, f2); !d.NextAttemptAt.Equal(own) || d.Attempts != 1 {
 		t.Fatalf("callback with a retry of its own = %+v, want it still due at %s", d, own)
 	}
+}
+
+// firstOfOrderRetrying enqueues PAID and REFUNDED for ODR1 and PAID for ODR2, claims the two
+// heads, records ODR1's PAID as failed (retry at t0+10s) and ODR2's as delivered with
+// deliveredCode. ODR1's REFUNDED is then held back behind a retrying callback.
+func firstOfOrderRetrying(t *testing.T, s store.Store, deliveredCode int) (e1, e2 int64, retryAt time.Time) {
+	t.Helper()
+	merchant(t, s, "ORG1")
+	e1 = enqueue(t, s, "ORG1", "ODR1", "PAID")
+	e2 = enqueue(t, s, "ORG1", "ODR1", "REFUNDED")
+	e3 := enqueue(t, s, "ORG1", "ODR2", "PAID")
+	got := claim(t, s, t0, 10)
+	if !sameIDs(got, e1, e3) {
+		t.Fatalf("claim = %v", claimedIDs(got))
+	}
+	retryAt = t0.Add(10 * time.Second)
+	if !record(t, s, got[0], t0, store.CallbackPending, 503, &retryAt) {
+		t.Fatal("record refused")
+	}
+	if !record(t, s, got[1], t0, store.CallbackDelivered, deliveredCode, nil) {
+		t.Fatal("record refused")
+	}
+	return e1, e2, retryAt
 }
