@@ -106,11 +106,27 @@ func (c *committer) run(batch []*writeReq) {
 	// The writer's single connection is free again once the batch is over: the statements it
 	// missed are prepared then (a deferred call runs after the batch is answered).
 	defer c.d.wstmts.prepareMissed(context.Background())
+	defer c.afterBatch()
 	if c.runWithoutSavepoints(batch) {
 		return
 	}
 	c.redone.Add(1)
 	c.runWithSavepoints(batch)
+}
+
+// afterBatch hands checkpointing to the checkpointer (checkpoint.go), and runs the writer's own
+// checkpoint when the WAL has grown too long to start over otherwise. It runs after the batch
+// is answered, so no request waits for it.
+func (c *committer) afterBatch() {
+	ck := c.d.ckpt
+	if ck == nil {
+		return
+	}
+	if ck.tailDue() {
+		_, err := checkpointPassive(context.Background(), c.d.writer)
+		ck.ranTail(err)
+	}
+	ck.committed()
 }
 
 // runWithoutSavepoints runs the batch in one transaction and answers it, unless a write of a
