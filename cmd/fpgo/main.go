@@ -52,6 +52,7 @@ type ServeCmd struct {
 	SMTPURL         string        `name:"smtp-url" env:"FPGO_SMTP_URL" help:"Send customer email through this SMTP server, e.g. smtp://user:pass@mail.example.com:587?from=shop@example.com (smtps:// for TLS on 465, ?tls=none for a local relay). Unset: email stays in the sandbox outbox."`
 	CallbackTimeout time.Duration `name:"callback-timeout" env:"FPGO_CALLBACK_TIMEOUT" default:"10s" help:"How long a merchant's callback URL has to answer 2xx; slower counts as a failed attempt."`
 	BackoffScale    float64       `name:"callback-backoff-scale" env:"FPGO_CALLBACK_BACKOFF_SCALE" default:"1" help:"Sandbox only: multiply the callback retry schedule (10s, 30s, 1m … every 2h, given up after 24h) by this factor, e.g. 0.001 to see retries and give-ups in seconds."`
+	GCPercent       int           `name:"gc-percent" env:"FPGO_GC_PERCENT" default:"400" help:"Garbage-collector target, as GOGC (which wins when set): higher runs the collector less often for more memory. 0 leaves Go's default (100)."`
 }
 
 // Run starts the server and stops gracefully on SIGINT or SIGTERM.
@@ -64,6 +65,7 @@ func (c *ServeCmd) Run(g *Globals) error {
 		ShutdownTimeout: c.ShutdownTimeout, SweepInterval: c.SweepInterval, Banner: os.Stdout,
 		SMTPURL:         c.SMTPURL,
 		CallbackTimeout: c.CallbackTimeout, CallbackBackoffScale: c.BackoffScale,
+		GCPercent: c.GCPercent,
 	}, log)
 }
 

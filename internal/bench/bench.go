@@ -456,7 +456,7 @@ func StartServer(ctx context.Context, dsn string, log *slog.Logger) (string, fun
 	go func() {
 		done <- server.Run(sctx, server.Config{
 			Addr: "127.0.0.1:0", DatabaseURL: dsn, Mode: "sandbox",
-			ShutdownTimeout: 10 * time.Second, SweepInterval: 5 * time.Second,
+			ShutdownTimeout: 10 * time.Second, SweepInterval: 5 * time.Second, GCPercent: server.DefaultGCPercent,
 			Banner: io.Discard, Ready: func(addr string) { ready <- addr },
 		}, log)
 	}()
