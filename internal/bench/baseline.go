@@ -123,16 +123,45 @@ func rebind(dialect, q string) string {
 	return b.String()
 }
 
-// The baseline's statements: the same columns, conflict handling and RETURNING as the store's
-// InsertOrder and EnqueueCallback (internal/store/sqlstore/tx.go).
+// The baseline's statements: the same columns and conflict handling as the store's InsertOrder
+// and EnqueueCallback (internal/store/sqlstore/tx.go), which take the new ids as the store does:
+// the last insert rowid on SQLite, RETURNING id on PostgreSQL (see baselineStatements).
 const (
 	baselineInsertOrder = `INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 	baselineInsertLine = `INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	baselineInsertEvent = `INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
+
+// baselineStatements returns the three statements in dialect's form.
+func baselineStatements(dialect string) [3]string {
+	q := [3]string{baselineInsertOrder, baselineInsertLine, baselineInsertEvent}
+	if dialect == "postgres" {
+		q[1] += ` RETURNING id`
+		q[2] += ` RETURNING id`
+	}
+	for i := range q {
+		q[i] = rebind(dialect, q[i])
+	}
+	return q
+}
+
+// insertID runs a prepared INSERT of baselineStatements and returns the new id, as the store's
+// insertID does.
+func insertID(ctx context.Context, st *sql.Stmt, postgres bool, args ...any) (int64, error) {
+	var id int64
+	if postgres {
+		err := st.QueryRowContext(ctx, args...).Scan(&id)
+		return id, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
 
 // BaselineResult is the measured raw rate.
 type BaselineResult struct {
@@ -147,7 +176,7 @@ type BaselineResult struct {
 
 // insertOrderTx commits one order with its line and its outbox row in one transaction, on
 // statements prepared once, as the server's store runs them.
-func insertOrderTx(ctx context.Context, db *sql.DB, shape RowShape, q [3]*sql.Stmt) error {
+func insertOrderTx(ctx context.Context, db *sql.DB, postgres bool, shape RowShape, q [3]*sql.Stmt) error {
 	now := time.Now().UnixMicro()
 	uuid := ids.New(ids.Order)
 	tx, err := db.BeginTx(ctx, nil)
@@ -164,12 +193,11 @@ func insertOrderTx(ctx context.Context, db *sql.DB, shape RowShape, q [3]*sql.St
 		_ = tx.Rollback()
 		return err
 	}
-	var id int64
-	if err := tx.StmtContext(ctx, q[1]).QueryRowContext(ctx, uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)).Scan(&id); err != nil {
+	if _, err := insertID(ctx, tx.StmtContext(ctx, q[1]), postgres, uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := tx.StmtContext(ctx, q[2]).QueryRowContext(ctx, shape.OrgID, "order", uuid, "SENT", "", "51.00", now, "http://127.0.0.1:40000/callback?source=fpgo-bench", now, now).Scan(&id); err != nil {
+	if _, err := insertID(ctx, tx.StmtContext(ctx, q[2]), postgres, shape.OrgID, "order", uuid, "SENT", "", "51.00", now, "http://127.0.0.1:40000/callback?source=fpgo-bench", now, now); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -199,8 +227,8 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 		return BaselineResult{}, err
 	}
 	var q [3]*sql.Stmt
-	for i, text := range []string{baselineInsertOrder, baselineInsertLine, baselineInsertEvent} {
-		st, err := db.PrepareContext(ctx, rebind(dialect, text))
+	for i, text := range baselineStatements(dialect) {
+		st, err := db.PrepareContext(ctx, text)
 		if err != nil {
 			return BaselineResult{}, fmt.Errorf("baseline: prepare: %w", err)
 		}
@@ -228,7 +256,7 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 			r := NewRecorder(4096)
 			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t := time.Now()
-				err := insertOrderTx(ctx, db, shape, q)
+				err := insertOrderTx(ctx, db, dialect == "postgres", shape, q)
 				if errors.Is(err, errCollision) {
 					continue
 				}

@@ -136,13 +136,15 @@ func (t *tx) RecordCallbackAttempt(a *store.CallbackAttempt, lockedUntil time.Ti
 	if a.Outcome == store.CallbackDelivered {
 		delivered = ts(a.AttemptedAt)
 	}
-	if err := t.row(`INSERT INTO callback_attempts (event_id, org_id, attempt, attempted_at, url, status_code, latency_ms, error, outcome, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.EventID, a.OrgID, a.Attempt, ts(a.AttemptedAt), a.URL, a.StatusCode, a.Latency.Milliseconds(), a.Error, a.Outcome, next).Scan(&a.ID); err != nil {
+	id, err := t.insertID(`INSERT INTO callback_attempts (event_id, org_id, attempt, attempted_at, url, status_code, latency_ms, error, outcome, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.EventID, a.OrgID, a.Attempt, ts(a.AttemptedAt), a.URL, a.StatusCode, a.Latency.Milliseconds(), a.Error, a.Outcome, next)
+	if err != nil {
 		return false, err
 	}
+	a.ID = id
 	var orgID, subject string
-	err := t.row(`UPDATE callback_events SET state = ?, locked_until = 0, last_status_code = ?, last_error = ?,
+	err = t.row(`UPDATE callback_events SET state = ?, locked_until = 0, last_status_code = ?, last_error = ?,
 			next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = COALESCE(?, delivered_at)
 		WHERE id = ? AND state = 'pending' AND attempts = ? AND locked_until = ?
 		RETURNING org_id, subject_uuid`,

@@ -18,6 +18,10 @@ type tx struct {
 	tx    *sql.Tx
 	ctx   context.Context
 	cache *stmtCache // SQLite: the pool's prepared statements; nil on PostgreSQL
+	// bound holds the cached statements already bound to this transaction. Tx.StmtContext
+	// makes a new statement (and registers it with the pool, under the pool's lock) on every
+	// call; a group-commit batch runs the same few statements for each of its writes.
+	bound map[*sql.Stmt]*sql.Stmt
 }
 
 // prepared returns q's cached statement bound to this transaction, or nil when it is not cached.
@@ -29,7 +33,31 @@ func (t *tx) prepared(q string) *sql.Stmt {
 	if s == nil {
 		return nil
 	}
-	return t.tx.StmtContext(t.ctx, s)
+	if b := t.bound[s]; b != nil {
+		return b
+	}
+	b := t.tx.StmtContext(t.ctx, s)
+	if t.bound == nil {
+		t.bound = make(map[*sql.Stmt]*sql.Stmt, 8)
+	}
+	t.bound[s] = b
+	return b
+}
+
+// insertID runs an INSERT (without RETURNING) and returns the new row's id: on SQLite from
+// the connection's last insert rowid, which spares the rows round of a RETURNING query; on
+// PostgreSQL with RETURNING id.
+func (t *tx) insertID(q string, args ...any) (int64, error) {
+	var id int64
+	if t.d.dialect == postgres {
+		err := t.row(q+` RETURNING id`, args...).Scan(&id)
+		return id, err
+	}
+	res, err := t.exec(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
@@ -238,12 +266,13 @@ func (t *tx) InsertOrder(o *domain.Order) error {
 func (t *tx) insertLines(o *domain.Order) error {
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		err := t.row(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)).Scan(&l.ID)
+		id, err := t.insertID(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded))
 		if err != nil {
 			return err
 		}
+		l.ID = id
 	}
 	return nil
 }
@@ -402,9 +431,11 @@ func (t *tx) RefundedSince(orgID string, since time.Time) (money.Amount, error) 
 // ---- outbox
 
 func (t *tx) EnqueueCallback(e *domain.CallbackEvent) error {
-	return t.row(`INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		e.OrgID, e.Kind, e.SubjectUUID, e.Status, e.PaymentMethod, e.Amount, ts(e.SubjectAt), e.URL, ts(e.CreatedAt), ts(e.CreatedAt)).Scan(&e.ID)
+	id, err := t.insertID(`INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.OrgID, e.Kind, e.SubjectUUID, e.Status, e.PaymentMethod, e.Amount, ts(e.SubjectAt), e.URL, ts(e.CreatedAt), ts(e.CreatedAt))
+	e.ID = id
+	return err
 }
 
 func (t *tx) CallbackEvents(orgID, subjectUUID string) ([]domain.CallbackEvent, error) {
@@ -428,8 +459,10 @@ func (t *tx) CallbackEvents(orgID, subjectUUID string) ([]domain.CallbackEvent, 
 }
 
 func (t *tx) InsertMessage(m *domain.Message) error {
-	return t.row(`INSERT INTO messages (org_id, channel, recipient, subject, body, order_uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.OrgID, m.Channel, m.To, m.Subject, m.Body, m.OrderUUID, ts(m.CreatedAt)).Scan(&m.ID)
+	id, err := t.insertID(`INSERT INTO messages (org_id, channel, recipient, subject, body, order_uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.OrgID, m.Channel, m.To, m.Subject, m.Body, m.OrderUUID, ts(m.CreatedAt))
+	m.ID = id
+	return err
 }
 
 func (t *tx) Messages(orgID, to string, limit int) ([]domain.Message, error) {
