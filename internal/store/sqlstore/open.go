@@ -118,6 +118,9 @@ func openSQLite(dsn string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
+	if err := createSQLite(path); err != nil {
+		return nil, err
+	}
 	base := sqliteDSN(path)
 	w, err := sql.Open("sqlite", groupWriterDSN(path))
 	if err != nil {
@@ -134,6 +137,35 @@ func openSQLite(dsn string) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	return &DB{dialect: sqlite, writer: w, reader: r, wstmts: newStmtCache(w), rstmts: newStmtCache(r)}, nil
+}
+
+// newDBPageSize is the page size of the SQLite databases fpgo creates (SQLite's default is
+// 4096). An order create dirties about three B-tree pages at random places (the order's and
+// the customer's uuid index, the lines' order index) besides the pages it appends to; each is
+// written whole to the WAL at commit and again to the database at checkpoint. Halving the page
+// halves those bytes (WAL 22 KB → 14 KB per create measured), and this disk's fsync time and
+// stalls grow with the bytes written. An order document (about 1.3 KB) still fits one page.
+const newDBPageSize = 2048
+
+// createSQLite gives a database file that does not exist yet (or is empty) fpgo's page size.
+// The page size of an existing database never changes.
+func createSQLite(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The page size takes effect when the empty database is first written, which must happen
+	// before WAL mode is set: VACUUM writes it.
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA page_size=%d; VACUUM", newDBPageSize)); err != nil {
+		return fmt.Errorf("sqlite: create database: %w", err)
+	}
+	return nil
 }
 
 // startCheckpointer gives a SQLite store its checkpointer, on a connection of its own.
