@@ -18,8 +18,9 @@ import (
 // straight through database/sql, one transaction per order, with the durability settings the
 // server uses. The server's figures are reported as ratios to it.
 
-// SQLiteBaselineDSN opens path with exactly the pragmas of the server's writer connection:
-// WAL, synchronous=FULL, BEGIN IMMEDIATE.
+// SQLiteBaselineDSN opens path with the durability pragmas of the server's writer connection
+// (WAL, synchronous=FULL, BEGIN IMMEDIATE) and SQLite's default checkpointing; the server's
+// writer leaves checkpoints to its checkpointer instead.
 func SQLiteBaselineDSN(path string) string { return sqlstore.SQLiteWriterDSN(path) }
 
 // RowShape is the content of the baseline rows.
