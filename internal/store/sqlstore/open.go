@@ -93,9 +93,12 @@ func sqlitePath(dsn string) string {
 // write of a batch back, and spilling it to a temporary file cost a write syscall per page.
 // Durability is the WAL's, which it does not touch.
 func sqliteDSN(path string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+	return sqliteFileURI(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(2)"
 }
+
+// sqliteFileURI is path as a SQLite file: URI, escaped so any file name works.
+func sqliteFileURI(path string) string { return "file:" + (&url.URL{Path: path}).EscapedPath() }
 
 // SQLiteWriterDSN is a writer connection's DSN (BEGIN IMMEDIATE) with SQLite's own checkpoints
 // on commit. The benchmark's raw baseline opens it: the server's durability settings, SQLite's
@@ -155,7 +158,7 @@ func createSQLite(path string) error {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("sqlite: %w", err)
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
+	db, err := sql.Open("sqlite", sqliteFileURI(path))
 	if err != nil {
 		return err
 	}
