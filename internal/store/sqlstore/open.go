@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -38,6 +40,9 @@ type DB struct {
 	writer  *sql.DB // SQLite: exactly one connection, so writers queue in Go instead of on SQLITE_BUSY
 	reader  *sql.DB
 	commits *committer    // SQLite only: group commit of concurrent writes
+	// PostgreSQL only: group commit through pipelined batches (pgcommit.go)
+	pgCommits *pgCommitter
+	lineIDs   lineIDAllocator // PostgreSQL only
 	ckpt    *checkpointer // SQLite only: WAL checkpoints beside the writer
 	wstmts  *stmtCache    // SQLite only: prepared statements of the writer and the reader pool
 	rstmts  *stmtCache
@@ -73,6 +78,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, err
 		}
 		d.commits = newCommitter(d)
+	} else {
+		if d.pgCommits, err = newPGCommitter(d, dsn); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -221,14 +231,17 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// GroupCommitStats reports how many transactions SQLite committed, how many writes they
-// carried, and how many batches had to be run again with a savepoint per write because one of
-// their writes failed (all zero on PostgreSQL, which commits each write itself).
+// GroupCommitStats reports how many group-commit transactions committed, how many writes they
+// carried, and how many batches had to be run again because one of their writes failed (SQLite:
+// with a savepoint per write; PostgreSQL: one transaction per write).
 func (d *DB) GroupCommitStats() (batches, writes, redone int64) {
-	if d.commits == nil {
-		return 0, 0, 0
+	switch {
+	case d.commits != nil:
+		return d.commits.batches.Load(), d.commits.writes.Load(), d.commits.redone.Load()
+	case d.pgCommits != nil:
+		return d.pgCommits.batches.Load(), d.pgCommits.writes.Load(), d.pgCommits.redone.Load()
 	}
-	return d.commits.batches.Load(), d.commits.writes.Load(), d.commits.redone.Load()
+	return 0, 0, 0
 }
 
 // Dialect names the backend.
@@ -246,6 +259,9 @@ func (d *DB) Ping(ctx context.Context) error {
 func (d *DB) Close() error {
 	if d.commits != nil {
 		d.commits.close()
+	}
+	if d.pgCommits != nil {
+		d.pgCommits.close()
 	}
 	if d.ckpt != nil {
 		d.ckpt.close()
@@ -267,9 +283,15 @@ func (d *DB) Close() error {
 func (d *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		if d.commits != nil {
+		switch {
+		case d.commits != nil:
 			err = d.commits.submit(ctx, fn)
-		} else {
+		case d.pgCommits != nil:
+			err = d.pgCommits.submit(ctx, fn)
+			if errors.Is(err, errRunAlone) {
+				err = d.runTx(ctx, d.writer, false, fn)
+			}
+		default:
 			err = d.runTx(ctx, d.writer, false, fn)
 		}
 		if !retryable(err) {
@@ -359,11 +381,33 @@ func retryable(err error) bool {
 		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
 }
 
+// rebound caches rebind's work: the store's statements are a few constant strings (and some
+// lists with a varying number of placeholders, hence the bound).
+var (
+	rebound     sync.Map
+	reboundSize atomic.Int64
+)
+
+const maxRebound = 4096
+
 // rebind turns ? placeholders into $1, $2… for PostgreSQL. No query here has a literal '?'.
 func (d *DB) rebind(q string) string {
 	if d.dialect != postgres {
 		return q
 	}
+	if r, ok := rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebindPostgres(q)
+	if reboundSize.Load() < maxRebound {
+		if _, loaded := rebound.LoadOrStore(q, r); !loaded {
+			reboundSize.Add(1)
+		}
+	}
+	return r
+}
+
+func rebindPostgres(q string) string {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(q); i++ {

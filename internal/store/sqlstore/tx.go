@@ -22,6 +22,20 @@ type tx struct {
 	// makes a new statement (and registers it with the pool, under the pool's lock) on every
 	// call; a group-commit batch runs the same few statements for each of its writes.
 	bound map[*sql.Stmt]*sql.Stmt
+	// pipe, when set, runs the statements instead of tx: a PostgreSQL group-commit batch
+	// (pgcommit.go, pipeline.go).
+	pipe *pipeline
+}
+
+// rowScanner is one result row; *sql.Row is one.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// rowIter is a result set; *sql.Rows is one.
+type rowIter interface {
+	Next() bool
+	Scan(dest ...any) error
+	Close() error
+	Err() error
 }
 
 // prepared returns q's cached statement bound to this transaction, or nil when it is not cached.
@@ -60,21 +74,68 @@ func (t *tx) insertID(q string, args ...any) (int64, error) {
 	return res.LastInsertId()
 }
 
+// anyRows: a statement whose row count does not matter.
+const anyRows = -1
+
+// execExpect runs a statement that must affect want rows (anyRows: any number), and fails
+// with miss when it affects another number. A statement error is returned as it is.
+//
+// In a PostgreSQL pipeline the statement is queued and checked when it is sent; a wrong count
+// then fails the whole batch, whose writes run again one transaction each, where the miss is
+// reported as here. So miss must be an outcome the write can be run again after (a duplicate
+// random id, a stale version), never one it relies on to go on inside the same transaction.
+func (t *tx) execExpect(want int64, miss error, q string, args ...any) error {
+	if t.pipe != nil {
+		t.pipe.queue(t.d.rebind(q), args, want)
+		return nil
+	}
+	res, err := t.exec(q, args...)
+	if err != nil {
+		return err
+	}
+	if want == anyRows {
+		return nil
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != want {
+		return miss
+	}
+	return nil
+}
+
+// onRollback registers undo, to put back what a write changed in memory on the strength of a
+// queued statement, if the batch is rolled back to run its writes again.
+func (t *tx) onRollback(undo func()) {
+	if t.pipe != nil {
+		t.pipe.onRollback(undo)
+	}
+}
+
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	if t.pipe != nil {
+		return t.pipe.exec(t.d.rebind(q), args)
+	}
 	if s := t.prepared(q); s != nil {
 		return s.ExecContext(t.ctx, args...)
 	}
 	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
 }
 
-func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+func (t *tx) query(q string, args ...any) (rowIter, error) {
+	if t.pipe != nil {
+		return t.pipe.query(t.d.rebind(q), args)
+	}
 	if s := t.prepared(q); s != nil {
 		return s.QueryContext(t.ctx, args...)
 	}
 	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
 }
 
-func (t *tx) row(q string, args ...any) *sql.Row {
+func (t *tx) row(q string, args ...any) rowScanner {
+	if t.pipe != nil {
+		return t.pipe.row(t.d.rebind(q), args)
+	}
 	if s := t.prepared(q); s != nil {
 		return s.QueryRowContext(t.ctx, args...)
 	}
@@ -195,15 +256,8 @@ func (t *tx) InsertCustomer(c *domain.Customer) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(`INSERT INTO customers (uuid, org_id, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	return t.execExpect(1, store.ErrDuplicate, `INSERT INTO customers (uuid, org_id, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		c.UUID, c.OrgID, string(doc), ts(c.CreatedAt), ts(c.UpdatedAt))
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrDuplicate
-	}
-	return nil
 }
 
 func (t *tx) CustomerByUUID(orgID, uuid string) (*domain.Customer, error) {
@@ -224,11 +278,7 @@ func (t *tx) UpdateCustomer(c *domain.Customer) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(`UPDATE customers SET doc = ?, updated_at = ? WHERE org_id = ? AND uuid = ?`, string(doc), ts(c.UpdatedAt), c.OrgID, c.UUID)
-	if err != nil {
-		return err
-	}
-	return mustAffect(res)
+	return t.execExpect(1, store.ErrNotFound, `UPDATE customers SET doc = ?, updated_at = ? WHERE org_id = ? AND uuid = ?`, string(doc), ts(c.UpdatedAt), c.OrgID, c.UUID)
 }
 
 // ---- orders
@@ -246,7 +296,7 @@ func (t *tx) InsertOrder(o *domain.Order) error {
 		return err
 	}
 	o.Version = 1
-	res, err := t.exec(`INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
+	err = t.execExpect(1, store.ErrDuplicate, `INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		o.UUID, o.OrgID, string(o.Type), string(o.Status), o.CustomerUUID, int64(o.Summary.GrandTotal), int64(o.RefundedAmount),
 		o.InvoiceNumber, nullableTS(o.DueDate), o.Version, string(doc), ts(o.CreatedAt), ts(o.UpdatedAt))
@@ -256,14 +306,14 @@ func (t *tx) InsertOrder(o *domain.Order) error {
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrDuplicate
-	}
 	return t.insertLines(o)
 }
 
 // insertLines stores the order's lines and assigns their server-wide numeric ids.
 func (t *tx) insertLines(o *domain.Order) error {
+	if t.d.dialect == postgres {
+		return t.insertLinesPostgres(o)
+	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		id, err := t.insertID(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
@@ -273,6 +323,25 @@ func (t *tx) insertLines(o *domain.Order) error {
 			return err
 		}
 		l.ID = id
+	}
+	return nil
+}
+
+// insertLinesPostgres takes the lines' ids from the node's block of the identity sequence
+// (lineids.go), so the INSERTs return nothing and can be queued in a batch's pipeline.
+func (t *tx) insertLinesPostgres(o *domain.Order) error {
+	ids, err := t.d.lineIDs.take(t, len(o.Lines))
+	if err != nil {
+		return err
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		l.ID = ids[i]
+		if err := t.execExpect(anyRows, nil, `INSERT INTO order_lines (id, order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			l.ID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -318,7 +387,7 @@ func (t *tx) UpdateOrder(o *domain.Order) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(`UPDATE orders SET status = ?, customer_uuid = ?, grand_total = ?, refunded = ?, invoice_number = ?, due_at = ?, version = version + 1, doc = ?, updated_at = ?
+	err = t.execExpect(1, store.ErrStale, `UPDATE orders SET status = ?, customer_uuid = ?, grand_total = ?, refunded = ?, invoice_number = ?, due_at = ?, version = version + 1, doc = ?, updated_at = ?
 		WHERE org_id = ? AND uuid = ? AND version = ?`,
 		string(o.Status), o.CustomerUUID, int64(o.Summary.GrandTotal), int64(o.RefundedAmount), o.InvoiceNumber, nullableTS(o.DueDate), string(doc), ts(o.UpdatedAt),
 		o.OrgID, o.UUID, o.Version)
@@ -328,17 +397,15 @@ func (t *tx) UpdateOrder(o *domain.Order) error {
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrStale
-	}
 	o.Version++
+	t.onRollback(func() { o.Version-- })
 	// Lines are replaced when a partner update rewrites them; otherwise only refunded amounts move.
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		if l.ID == 0 {
 			continue
 		}
-		if _, err := t.exec(`UPDATE order_lines SET refunded = ? WHERE id = ? AND order_uuid = ?`, int64(l.Refunded), l.ID, o.UUID); err != nil {
+		if err := t.execExpect(anyRows, nil, `UPDATE order_lines SET refunded = ? WHERE id = ? AND order_uuid = ?`, int64(l.Refunded), l.ID, o.UUID); err != nil {
 			return err
 		}
 	}
@@ -411,15 +478,8 @@ func (t *tx) InsertRefund(r *domain.Refund) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(`INSERT INTO refunds (uuid, org_id, order_uuid, amount, doc, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	return t.execExpect(1, store.ErrDuplicate, `INSERT INTO refunds (uuid, org_id, order_uuid, amount, doc, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		r.UUID, r.OrgID, r.OrderUUID, int64(r.Amount), string(doc), ts(r.CreatedAt))
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrDuplicate
-	}
-	return nil
 }
 
 func (t *tx) RefundedSince(orgID string, since time.Time) (money.Amount, error) {
@@ -431,6 +491,7 @@ func (t *tx) RefundedSince(orgID string, since time.Time) (money.Amount, error) 
 // ---- outbox
 
 func (t *tx) EnqueueCallback(e *domain.CallbackEvent) error {
+	// The id is the database's: an order's callbacks are delivered in id order (delivery.go).
 	id, err := t.insertID(`INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.OrgID, e.Kind, e.SubjectUUID, e.Status, e.PaymentMethod, e.Amount, ts(e.SubjectAt), e.URL, ts(e.CreatedAt), ts(e.CreatedAt))
@@ -504,7 +565,7 @@ func (t *tx) IdempotentResult(orgID, key string) (*store.IdempotentResult, error
 }
 
 func (t *tx) SaveIdempotentResult(orgID, key string, r store.IdempotentResult, at time.Time) error {
-	_, err := t.exec(`INSERT INTO idempotency_keys (org_id, key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?)`,
+	err := t.execExpect(anyRows, nil, `INSERT INTO idempotency_keys (org_id, key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?)`,
 		orgID, key, r.RequestHash, string(r.Result), ts(at))
 	if isUniqueViolation(err) {
 		// A concurrent request with the same key won; retrying the transaction finds its result and replays it.
