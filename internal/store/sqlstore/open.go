@@ -43,6 +43,7 @@ type DB struct {
 	// PostgreSQL only: group commit through pipelined batches (pgcommit.go)
 	pgCommits *pgCommitter
 	lineIDs   lineIDAllocator // PostgreSQL only
+	epoch     sharedRead
 	ckpt    *checkpointer // SQLite only: WAL checkpoints beside the writer
 	wstmts  *stmtCache    // SQLite only: prepared statements of the writer and the reader pool
 	rstmts  *stmtCache
@@ -68,6 +69,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.epoch.read = d.readEpoch
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -306,16 +308,29 @@ func (d *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	return err
 }
 
-// Read runs fn in a read-only transaction.
+// Read runs fn in a read-only transaction, again when the transaction could not begin (a pooled
+// connection the server had closed is dropped by the pool after one failure).
 func (d *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
-	return d.runTx(ctx, d.reader, true, fn)
+	var err error
+	for range 4 {
+		err = d.runTx(ctx, d.reader, true, fn)
+		var be *beginError
+		if !errors.As(err, &be) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
 }
 
 const epochQuery = `SELECT n FROM credentials_epoch WHERE id = 1`
 
 // CredentialsEpoch reads the counter UpdateMerchant bumps: one indexed row, outside any
-// transaction, on a cached statement.
+// transaction, on a cached statement, shared by the requests that ask at the same time (epoch.go).
 func (d *DB) CredentialsEpoch(ctx context.Context) (int64, error) {
+	return d.epoch.get(ctx)
+}
+
+func (d *DB) readEpoch(ctx context.Context) (int64, error) {
 	var n int64
 	var err error
 	if s := d.stmtsFor(d.reader).lookupOrPrepare(ctx, epochQuery); s != nil {
@@ -345,7 +360,7 @@ func (d *DB) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(store
 	}
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return &beginError{err}
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -368,11 +383,19 @@ func (d *DB) runTx(ctx context.Context, db *sql.DB, readOnly bool, fn func(store
 	return nil
 }
 
+// beginError: a transaction could not begin, so nothing of it ran; typically a pooled
+// connection the server had closed (a restart, a failover), which the pool then drops.
+type beginError struct{ err error }
+
+func (e *beginError) Error() string { return "begin: " + e.err.Error() }
+func (e *beginError) Unwrap() error { return e.err }
+
 func retryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, store.ErrStale) || errors.Is(err, errBatchAborted) {
+	var be *beginError
+	if errors.Is(err, store.ErrStale) || errors.Is(err, errBatchAborted) || errors.As(err, &be) {
 		return true
 	}
 	msg := err.Error()

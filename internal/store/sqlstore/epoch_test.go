@@ -1,0 +1,113 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// gatedRead is a read that takes the value when it begins and returns it when let go.
+type gatedRead struct {
+	value atomic.Int64
+	reads atomic.Int64
+	began chan struct{}
+	gate  chan struct{}
+	err   error
+}
+
+func newGatedRead() *gatedRead {
+	return &gatedRead{began: make(chan struct{}, 100), gate: make(chan struct{})}
+}
+
+func (g *gatedRead) read(ctx context.Context) (int64, error) {
+	v := g.value.Load()
+	g.reads.Add(1)
+	g.began <- struct{}{}
+	<-g.gate
+	return v, g.err
+}
+
+func waitWaiting(t *testing.T, s *sharedRead, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		k := len(s.waiting)
+		s.mu.Unlock()
+		if k >= n {
+			return
+		}
+	}
+	t.Fatalf("fewer than %d callers waiting", n)
+}
+
+// A caller that asks while a read is under way is answered by the next read, so it sees a change
+// committed after that read began (a token rotated just before the request must be refused).
+func TestSharedReadNeverAnswersWithAReadThatBeganEarlier(t *testing.T) {
+	g := newGatedRead()
+	g.value.Store(1)
+	s := &sharedRead{read: g.read}
+	a := make(chan int64, 1)
+	go func() { n, _ := s.get(context.Background()); a <- n }()
+	<-g.began // read 1 has taken value 1
+	g.value.Store(2)
+	b := make(chan int64, 1)
+	go func() { n, _ := s.get(context.Background()); b <- n }()
+	waitWaiting(t, s, 1)
+	close(g.gate)
+	if got := <-a; got != 1 {
+		t.Fatalf("first caller got %d, want 1", got)
+	}
+	if got := <-b; got != 2 {
+		t.Fatalf("caller that asked after the change got %d, want 2 from a read of its own", got)
+	}
+	if g.reads.Load() != 2 {
+		t.Fatalf("%d reads, want 2", g.reads.Load())
+	}
+}
+
+// Callers that ask while a read is under way share the next one.
+func TestSharedReadIsShared(t *testing.T) {
+	g := newGatedRead()
+	g.value.Store(7)
+	s := &sharedRead{read: g.read}
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = s.get(context.Background()) })
+	<-g.began
+	const n = 50
+	got := make([]int64, n)
+	for i := range n {
+		wg.Go(func() { got[i], _ = s.get(context.Background()) })
+	}
+	waitWaiting(t, s, n)
+	close(g.gate)
+	wg.Wait()
+	for i, v := range got {
+		if v != 7 {
+			t.Fatalf("caller %d got %d", i, v)
+		}
+	}
+	if r := g.reads.Load(); r != 2 {
+		t.Fatalf("%d reads for %d callers, want 2", r, n+1)
+	}
+}
+
+func TestSharedReadErrorsAndCancellation(t *testing.T) {
+	g := newGatedRead()
+	g.err = errors.New("db down")
+	s := &sharedRead{read: g.read}
+	ctx, cancel := context.WithCancel(context.Background())
+	res := make(chan error, 1)
+	go func() { _, err := s.get(ctx); res <- err }()
+	<-g.began
+	cancel()
+	if err := <-res; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller: %v", err)
+	}
+	close(g.gate) // the read finishes with nobody left waiting for it
+	if _, err := s.get(context.Background()); err == nil || err.Error() != "db down" {
+		t.Fatalf("read error: %v", err)
+	}
+}
