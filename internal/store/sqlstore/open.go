@@ -39,14 +39,14 @@ type DB struct {
 	dialect string
 	writer  *sql.DB // SQLite: exactly one connection, so writers queue in Go instead of on SQLITE_BUSY
 	reader  *sql.DB
-	commits *committer    // SQLite only: group commit of concurrent writes
+	commits *committer // SQLite only: group commit of concurrent writes
 	// PostgreSQL only: group commit through pipelined batches (pgcommit.go)
 	pgCommits *pgCommitter
 	lineIDs   lineIDAllocator // PostgreSQL only
 	epoch     sharedRead
-	ckpt    *checkpointer // SQLite only: WAL checkpoints beside the writer
-	wstmts  *stmtCache    // SQLite only: prepared statements of the writer and the reader pool
-	rstmts  *stmtCache
+	ckpt      *checkpointer // SQLite only: WAL checkpoints beside the writer
+	wstmts    *stmtCache    // SQLite only: prepared statements of the writer and the reader pool
+	rstmts    *stmtCache
 }
 
 var _ store.Store = (*DB)(nil)
