@@ -436,6 +436,7 @@ func testStatusList(t *testing.T, s store.Store) {
 
 func testDueOrders(t *testing.T, s store.Store) {
 	merchant(t, s, "ORG1")
+	merchant(t, s, "ORG2")
 	write(t, s, func(tx store.Tx) error {
 		past, future := t0.Add(-time.Minute), t0.Add(time.Hour)
 		a := order("ORG1", "ODRPAST")
@@ -446,7 +447,9 @@ func testDueOrders(t *testing.T, s store.Store) {
 		c.DueDate = &past
 		c.Status = domain.StatusPaid
 		d := order("ORG1", "ODRNONE")
-		for _, o := range []*domain.Order{a, b, c, d} {
+		e := order("ORG2", "ODROTHER")
+		e.DueDate = &past
+		for _, o := range []*domain.Order{a, b, c, d, e} {
 			if err := tx.InsertOrder(o); err != nil {
 				return err
 			}
@@ -458,8 +461,19 @@ func testDueOrders(t *testing.T, s store.Store) {
 		if err != nil {
 			return err
 		}
+		got := map[string]string{}
+		for _, r := range refs {
+			got[r.UUID] = r.OrgID
+		}
+		if len(refs) != 2 || got["ODRPAST"] != "ORG1" || got["ODROTHER"] != "ORG2" {
+			return fmt.Errorf("due orders of all merchants = %+v", refs)
+		}
+		refs, err = tx.DueOrders("ORG1", t0, 10)
+		if err != nil {
+			return err
+		}
 		if len(refs) != 1 || refs[0].UUID != "ODRPAST" || refs[0].OrgID != "ORG1" {
-			return fmt.Errorf("due orders = %+v", refs)
+			return fmt.Errorf("due orders of ORG1 = %+v", refs)
 		}
 		return nil
 	})
