@@ -12,13 +12,18 @@ import (
 // On a shared machine another process can take the CPU during one phase and not the other, and
 // the ratio then means little. Each phase records how much CPU this process used, how much the
 // rest of the machine used (PostgreSQL's backends count there), and how much the hypervisor
-// stole, so a disturbed run can be seen in the report.
+// stole, so a disturbed run can be seen in the report. It also records the bytes this process
+// had written to disk (the in-process server's SQLite WAL and checkpoints): on a machine whose
+// disk sets the pace, bytes per order say more than orders per second.
 
 // CPUUsage is the average number of cores busy during a phase.
 type CPUUsage struct {
 	SelfCores  float64 `json:"selfCores"`  // this process: server (in-process) and load generator
 	OtherCores float64 `json:"otherCores"` // every other process on the machine
 	StealCores float64 `json:"stealCores"` // taken by the hypervisor (a virtual machine's neighbours)
+	// WriteMBPerSecond: bytes this process sent to the disk (write_bytes of /proc/self/io), in
+	// MB (10^6 bytes) per second; absent where the kernel does not report it.
+	WriteMBPerSecond float64 `json:"writeMBPerSecond,omitempty"`
 }
 
 type cpuSample struct {
@@ -26,13 +31,14 @@ type cpuSample struct {
 	busy, steal float64 // seconds, whole machine, from /proc/stat
 	self        float64 // seconds, this process
 	ok          bool
+	written     int64 // bytes this process sent to the disk; -1 when unknown
 }
 
 // clockTicks is USER_HZ, the unit of /proc/stat; 100 on every Linux architecture Go runs on.
 const clockTicks = 100
 
 func sampleCPU() cpuSample {
-	s := cpuSample{at: time.Now()}
+	s := cpuSample{at: time.Now(), written: writtenBytes()}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		s.self = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
@@ -73,6 +79,28 @@ func parseProcStatCPU(line string) (busy, steal float64, ok bool) {
 	return v[0] + v[1] + v[2] + v[5] + v[6], v[7], true
 }
 
+// writtenBytes reads write_bytes from /proc/self/io, or -1.
+func writtenBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	return parseWriteBytes(string(b))
+}
+
+func parseWriteBytes(io string) int64 {
+	for _, line := range strings.Split(io, "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
+}
+
 // cpuBetween is the usage from a to b.
 func cpuBetween(a, b cpuSample) *CPUUsage {
 	secs := b.at.Sub(a.at).Seconds()
@@ -84,5 +112,9 @@ func cpuBetween(a, b cpuSample) *CPUUsage {
 	if other < 0 { // the two clocks tick at different granularities
 		other = 0
 	}
-	return &CPUUsage{SelfCores: round3(self), OtherCores: round3(other), StealCores: round3((b.steal - a.steal) / secs)}
+	u := &CPUUsage{SelfCores: round3(self), OtherCores: round3(other), StealCores: round3((b.steal - a.steal) / secs)}
+	if a.written >= 0 && b.written >= a.written {
+		u.WriteMBPerSecond = round3(float64(b.written-a.written) / 1e6 / secs)
+	}
+	return u
 }

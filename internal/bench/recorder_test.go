@@ -380,9 +380,23 @@ func TestParseProcStatCPU(t *testing.T) {
 		t.Error("a per-core line was taken for the total")
 	}
 	at := time.Unix(0, 0)
-	u := cpuBetween(cpuSample{at: at, busy: 100, steal: 1, self: 10, ok: true},
-		cpuSample{at: at.Add(2 * time.Second), busy: 103, steal: 1.5, self: 12, ok: true})
-	if u == nil || u.SelfCores != 1 || u.OtherCores != 0.5 || u.StealCores != 0.25 {
+	u := cpuBetween(cpuSample{at: at, busy: 100, steal: 1, self: 10, ok: true, written: 1_000_000},
+		cpuSample{at: at.Add(2 * time.Second), busy: 103, steal: 1.5, self: 12, ok: true, written: 9_000_000})
+	if u == nil || u.SelfCores != 1 || u.OtherCores != 0.5 || u.StealCores != 0.25 || u.WriteMBPerSecond != 4 {
 		t.Errorf("usage %+v", u)
+	}
+	u = cpuBetween(cpuSample{at: at, ok: true, written: -1}, cpuSample{at: at.Add(time.Second), ok: true, written: -1})
+	if u == nil || u.WriteMBPerSecond != 0 {
+		t.Errorf("usage without /proc/self/io: %+v", u)
+	}
+}
+
+func TestParseWriteBytes(t *testing.T) {
+	io := "rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 81920\ncancelled_write_bytes: 0\n"
+	if n := parseWriteBytes(io); n != 81920 {
+		t.Errorf("write_bytes = %d, want 81920", n)
+	}
+	if n := parseWriteBytes("rchar: 1\n"); n != -1 {
+		t.Errorf("without write_bytes: %d, want -1", n)
 	}
 }

@@ -205,20 +205,25 @@ func (r *Report) WriteTable(w io.Writer) {
 	if b := r.Pgbench; b != nil {
 		fmt.Fprintf(w, "pgbench: %s; ratio server/pgbench: %.2f\n", b.Kind, r.PgbenchRatio)
 	}
-	cpu := func(name string, c *CPUUsage) {
-		if c != nil {
-			fmt.Fprintf(w, "cpu during %s: this process %.2f cores, other processes %.2f, stolen %.2f\n", name, c.SelfCores, c.OtherCores, c.StealCores)
+	cpu := func(name string, c *CPUUsage, perSecond float64) {
+		if c == nil {
+			return
 		}
+		fmt.Fprintf(w, "cpu during %s: this process %.2f cores, other processes %.2f, stolen %.2f", name, c.SelfCores, c.OtherCores, c.StealCores)
+		if c.WriteMBPerSecond > 0 && perSecond > 0 {
+			fmt.Fprintf(w, "; disk writes %.1f MB/s, %.1f KB per write", c.WriteMBPerSecond, c.WriteMBPerSecond*1000/perSecond)
+		}
+		fmt.Fprintln(w)
 	}
-	cpu(phaseName(r.Main), r.Main.CPU)
+	cpu(phaseName(r.Main), r.Main.CPU, r.Main.WritesPerSecond)
 	if r.OpenLoop != nil {
-		cpu(phaseName(*r.OpenLoop), r.OpenLoop.CPU)
+		cpu(phaseName(*r.OpenLoop), r.OpenLoop.CPU, r.OpenLoop.WritesPerSecond)
 	}
 	if r.Baseline != nil {
-		cpu("baseline", r.Baseline.CPU)
+		cpu("baseline", r.Baseline.CPU, r.Baseline.PerSecond)
 	}
 	if r.Pgbench != nil {
-		cpu("pgbench (pgbench itself counts as other)", r.Pgbench.CPU)
+		cpu("pgbench (pgbench itself counts as other)", r.Pgbench.CPU, 0)
 	}
 	for _, p := range []*PhaseReport{&r.Main, r.OpenLoop} {
 		if p == nil || p.Callbacks == nil {
