@@ -27,76 +27,34 @@ const maxBatch = 256
 // errBatchAborted: the shared transaction broke for reasons outside this write; Write retries it.
 var errBatchAborted = errors.New("sqlstore: group commit aborted, retrying")
 
-type writeReq struct {
-	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error
-}
-
 type committer struct {
+	*writeQueue
 	batches atomic.Int64 // committed transactions, for tests and the benchmark
 	writes  atomic.Int64 // writes that were part of them
 	redone  atomic.Int64 // batches run again with savepoints because a write failed
 	d       *DB
-	reqs    chan *writeReq
-	mu      sync.RWMutex
-	closed  bool
 	wg      sync.WaitGroup
 }
 
 func newCommitter(d *DB) *committer {
-	c := &committer{d: d, reqs: make(chan *writeReq, maxBatch)}
+	c := &committer{writeQueue: newWriteQueue(maxBatch), d: d}
 	c.wg.Add(1)
 	go c.loop()
 	return c
 }
 
-// submit queues fn and waits for its batch to commit.
-func (c *committer) submit(ctx context.Context, fn func(store.Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	c.mu.RLock()
-	if c.closed {
-		c.mu.RUnlock()
-		return errors.New("sqlstore: store is closed")
-	}
-	select {
-	case c.reqs <- req:
-	case <-ctx.Done():
-		c.mu.RUnlock()
-		return ctx.Err()
-	}
-	c.mu.RUnlock()
-	// Once queued, wait for the outcome even if ctx ends: the write may already be committed, and
-	// reporting ctx.Err() for a committed write would invite a duplicate retry.
-	return <-req.done
-}
-
 func (c *committer) close() {
-	c.mu.Lock()
-	if !c.closed {
-		c.closed = true
-		close(c.reqs)
-	}
-	c.mu.Unlock()
+	c.writeQueue.close()
 	c.wg.Wait()
 }
 
 func (c *committer) loop() {
 	defer c.wg.Done()
 	batch := make([]*writeReq, 0, maxBatch)
-	for first := range c.reqs {
-		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-c.reqs:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
+	for {
+		var ok bool
+		if batch, ok = c.next(batch, maxBatch); !ok {
+			return
 		}
 		c.run(batch)
 	}

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/fpgo/fpgo/internal/store"
 )
 
 // Group commit on PostgreSQL. With a transaction per write, an order create cost the server
@@ -43,14 +41,12 @@ const (
 var errRunAlone = errors.New("sqlstore: batch rolled back, run the write on its own")
 
 type pgCommitter struct {
+	*writeQueue
 	batches atomic.Int64
 	writes  atomic.Int64
 	redone  atomic.Int64 // batches whose writes ran again one by one
 	d       *DB
 	cfg     *pgx.ConnConfig
-	reqs    chan *writeReq
-	mu      sync.RWMutex
-	closed  bool
 	wg      sync.WaitGroup
 }
 
@@ -59,7 +55,7 @@ func newPGCommitter(d *DB, dsn string) (*pgCommitter, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &pgCommitter{d: d, cfg: cfg, reqs: make(chan *writeReq, pgMaxBatch)}
+	c := &pgCommitter{writeQueue: newWriteQueue(pgMaxBatch), d: d, cfg: cfg}
 	for range pgCommitters {
 		c.wg.Add(1)
 		go c.loop()
@@ -67,31 +63,8 @@ func newPGCommitter(d *DB, dsn string) (*pgCommitter, error) {
 	return c, nil
 }
 
-func (c *pgCommitter) submit(ctx context.Context, fn func(store.Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	c.mu.RLock()
-	if c.closed {
-		c.mu.RUnlock()
-		return errors.New("sqlstore: store is closed")
-	}
-	select {
-	case c.reqs <- req:
-	case <-ctx.Done():
-		c.mu.RUnlock()
-		return ctx.Err()
-	}
-	c.mu.RUnlock()
-	// Once queued, wait for the outcome even if ctx ends: the write may already be committed.
-	return <-req.done
-}
-
 func (c *pgCommitter) close() {
-	c.mu.Lock()
-	if !c.closed {
-		c.closed = true
-		close(c.reqs)
-	}
-	c.mu.Unlock()
+	c.writeQueue.close()
 	c.wg.Wait()
 }
 
@@ -104,19 +77,10 @@ func (c *pgCommitter) loop() {
 		}
 	}()
 	batch := make([]*writeReq, 0, pgMaxBatch)
-	for first := range c.reqs {
-		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < pgMaxBatch {
-			select {
-			case r, ok := <-c.reqs:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
+	for {
+		var ok bool
+		if batch, ok = c.next(batch, pgMaxBatch); !ok {
+			return
 		}
 		if conn == nil || conn.IsClosed() {
 			conn = c.connect()
