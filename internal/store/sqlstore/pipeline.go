@@ -111,37 +111,45 @@ func (p *pipeline) flush() error {
 	if len(p.stmts) == 0 {
 		return p.err
 	}
-	_, err := p.send("", nil, nil)
+	_, err := p.send()
 	return err
 }
 
-// lastResult is what the statement sent after the queue returned.
-type lastResult struct {
+// resultStmt is a statement sent after the queue whose result the caller reads.
+type resultStmt struct {
+	q    string
+	args []any
+	rows bool // rows (a query) rather than a row count
+}
+
+// result is what a resultStmt returned.
+type result struct {
 	tag  pgconn.CommandTag
 	rows *bufferedRows
 }
 
-// send sends the queue and, when last is not empty, last after it, whose result it returns
-// (rows when wantRows). It reads every result before it returns, so the connection is free.
-func (p *pipeline) send(last string, args []any, wantRows *bool) (lastResult, error) {
+// send sends the queue and then stmts in one message, and returns stmts' results. Each runs
+// as its own statement (with its own snapshot, under READ COMMITTED), as if sent one by one.
+// It reads every result before it returns, so the connection is free.
+func (p *pipeline) send(stmts ...resultStmt) ([]result, error) {
 	if p.err != nil {
-		return lastResult{}, p.err
+		return nil, p.err
 	}
 	// Queued statements are all changes (execExpect).
 	if n := len(p.stmts); n > 0 {
 		p.lastWrite = max(p.lastWrite, p.stmts[n-1].seq)
 	}
-	if last != "" {
-		p.batch.Queue(last, args...)
-		if !isSelect(last) {
+	for _, st := range stmts {
+		p.batch.Queue(st.q, st.args...)
+		if !isSelect(st.q) {
 			p.lastWrite = p.seq
 		}
 		p.seq++
 	}
 	if p.batch.Len() == 0 {
-		return lastResult{}, nil
+		return nil, nil
 	}
-	stmts := p.stmts
+	queued := p.stmts
 	batch := p.batch
 	p.batch = pgx.Batch{}
 	p.stmts = nil
@@ -149,7 +157,7 @@ func (p *pipeline) send(last string, args []any, wantRows *bool) (lastResult, er
 
 	br := p.conn.SendBatch(p.ctx, &batch)
 	var firstErr error
-	for _, s := range stmts {
+	for _, s := range queued {
 		if firstErr != nil {
 			break
 		}
@@ -161,16 +169,19 @@ func (p *pipeline) send(last string, args []any, wantRows *bool) (lastResult, er
 			firstErr = errPipelineMiss
 		}
 	}
-	var res lastResult
-	if firstErr == nil && last != "" {
-		if wantRows != nil && *wantRows {
+	res := make([]result, len(stmts))
+	for i, st := range stmts {
+		if firstErr != nil {
+			break
+		}
+		if st.rows {
 			rows, err := br.Query()
 			if err == nil {
-				res.rows, err = bufferRows(rows, p.conn.TypeMap())
+				res[i].rows, err = bufferRows(rows, p.conn.TypeMap())
 			}
 			firstErr = err
 		} else {
-			res.tag, firstErr = br.Exec()
+			res[i].tag, firstErr = br.Exec()
 		}
 	}
 	if err := br.Close(); firstErr == nil {
@@ -180,7 +191,7 @@ func (p *pipeline) send(last string, args []any, wantRows *bool) (lastResult, er
 		// Any error aborts a PostgreSQL transaction, and a miss means a write went on believing
 		// something that was not so: either way this transaction must not commit.
 		p.err = fmt.Errorf("sqlstore: batch statement: %w", firstErr)
-		return lastResult{}, p.err
+		return nil, p.err
 	}
 	return res, nil
 }
@@ -190,34 +201,29 @@ func isSelect(q string) bool {
 	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
 }
 
-var (
-	wantRowsTrue  = true
-	wantRowsFalse = false
-)
-
 // exec runs q now (after the queue) and returns its row count.
 func (p *pipeline) exec(q string, args []any) (sql.Result, error) {
-	res, err := p.send(q, args, &wantRowsFalse)
+	res, err := p.send(resultStmt{q: q, args: args})
 	if err != nil {
 		return nil, err
 	}
-	return tagResult(res.tag), nil
+	return tagResult(res[0].tag), nil
 }
 
 func (p *pipeline) query(q string, args []any) (rowIter, error) {
-	res, err := p.send(q, args, &wantRowsTrue)
+	res, err := p.send(resultStmt{q: q, args: args, rows: true})
 	if err != nil {
 		return nil, err
 	}
-	return res.rows, nil
+	return res[0].rows, nil
 }
 
 func (p *pipeline) row(q string, args []any) rowScanner {
-	res, err := p.send(q, args, &wantRowsTrue)
+	res, err := p.send(resultStmt{q: q, args: args, rows: true})
 	if err != nil {
 		return errRow{err}
 	}
-	return firstRow{res.rows}
+	return firstRow{res[0].rows}
 }
 
 // rollback ends a transaction that must not commit and undoes what its writes changed in

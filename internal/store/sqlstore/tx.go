@@ -346,16 +346,40 @@ func (t *tx) insertLinesPostgres(o *domain.Order) error {
 	return nil
 }
 
+const (
+	orderSQL      = `SELECT status, grand_total, refunded, invoice_number, version, doc FROM orders WHERE org_id = ? AND uuid = ?`
+	orderLinesSQL = `SELECT id, name, product_id, quantity, rate, discount, tax, amount, refunded FROM order_lines WHERE order_uuid = ? ORDER BY position`
+)
+
 func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, error) {
-	q := `SELECT status, grand_total, refunded, invoice_number, version, doc FROM orders WHERE org_id = ? AND uuid = ?`
+	q := orderSQL
 	if forUpdate && t.d.dialect == postgres {
 		q += ` FOR UPDATE`
+	}
+	var orderRow rowScanner
+	var lines func() (rowIter, error)
+	if t.pipe != nil {
+		// Both statements in one round trip. The lines are read by a statement of their own,
+		// which under READ COMMITTED takes its snapshot after the order's lock was granted, so
+		// it sees the lines the lock's previous holder committed. (A join would not: after
+		// waiting for the lock PostgreSQL re-reads the locked row only, and the lines would be
+		// those of before the wait.)
+		res, err := t.pipe.send(resultStmt{q: t.d.rebind(q), args: []any{orgID, uuid}, rows: true},
+			resultStmt{q: t.d.rebind(orderLinesSQL), args: []any{uuid}, rows: true})
+		if err != nil {
+			return nil, err
+		}
+		orderRow = firstRow{res[0].rows}
+		lines = func() (rowIter, error) { return res[1].rows, nil }
+	} else {
+		orderRow = t.row(q, orgID, uuid)
+		lines = func() (rowIter, error) { return t.query(orderLinesSQL, uuid) }
 	}
 	var (
 		status, invoiceNo, doc string
 		grand, refunded, ver   int64
 	)
-	if err := t.row(q, orgID, uuid).Scan(&status, &grand, &refunded, &invoiceNo, &ver, &doc); err != nil {
+	if err := orderRow.Scan(&status, &grand, &refunded, &invoiceNo, &ver, &doc); err != nil {
 		return nil, notFound(err)
 	}
 	var o domain.Order
@@ -365,7 +389,7 @@ func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, err
 	// The columns are authoritative for what queries and locks depend on.
 	o.OrgID, o.UUID, o.Status, o.InvoiceNumber, o.Version = orgID, uuid, domain.Status(status), invoiceNo, ver
 	o.RefundedAmount = money.Amount(refunded)
-	rows, err := t.query(`SELECT id, name, product_id, quantity, rate, discount, tax, amount, refunded FROM order_lines WHERE order_uuid = ? ORDER BY position`, uuid)
+	rows, err := lines()
 	if err != nil {
 		return nil, err
 	}
