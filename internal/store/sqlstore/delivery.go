@@ -68,13 +68,12 @@ const (
 // fetch every due row, probe each for an earlier pending one and sort them all, so each claim
 // costs the whole backlog (measured: 29–49 ms for 32 of 10 000 due, 600 ms of 100 000, instead
 // of 1–2 ms). Sorting and bitmap scans are turned off for the claim's statement only, then set
-// back to the session's values. Neither setting statement returns anything the claim needs, so
-// in a group-commit pipeline they travel with the claim: one round trip, not three.
-const (
-	claimPlanOff     = `SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`
-	claimPlanRestore = `SELECT set_config('enable_sort', (SELECT reset_val FROM pg_settings WHERE name = 'enable_sort'), true),
-		set_config('enable_bitmapscan', (SELECT reset_val FROM pg_settings WHERE name = 'enable_bitmapscan'), true)`
-)
+// back to the session's values (SET LOCAL … TO DEFAULT; reading them from pg_settings cost 3–5
+// ms a claim). None of these statements returns anything the claim needs, so in a group-commit
+// pipeline they travel with the claim: one round trip, not three.
+const claimPlanOff = `SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`
+
+var claimPlanRestore = []string{`SET LOCAL enable_sort TO DEFAULT`, `SET LOCAL enable_bitmapscan TO DEFAULT`}
 
 func (t *tx) ClaimCallbacks(now time.Time, lease time.Duration, limit int) ([]store.CallbackDelivery, error) {
 	if limit <= 0 {
@@ -87,8 +86,10 @@ func (t *tx) ClaimCallbacks(now time.Time, lease time.Duration, limit int) ([]st
 		return nil, err
 	}
 	out, err := t.claim(claimPostgres, now, lease, limit)
-	if rerr := t.execExpect(anyRows, nil, claimPlanRestore); err == nil {
-		err = rerr
+	for _, q := range claimPlanRestore {
+		if rerr := t.execExpect(anyRows, nil, q); err == nil {
+			err = rerr
+		}
 	}
 	return out, err
 }

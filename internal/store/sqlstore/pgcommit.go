@@ -50,17 +50,13 @@ type pgCommitter struct {
 	wg      sync.WaitGroup
 }
 
-func newPGCommitter(d *DB, dsn string) (*pgCommitter, error) {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return nil, err
-	}
+func newPGCommitter(d *DB, cfg *pgx.ConnConfig) *pgCommitter {
 	c := &pgCommitter{writeQueue: newWriteQueue(pgMaxBatch), d: d, cfg: cfg}
 	for range pgCommitters {
 		c.wg.Add(1)
 		go c.loop()
 	}
-	return c, nil
+	return c
 }
 
 func (c *pgCommitter) close() {

@@ -402,3 +402,43 @@ func TestPGCommitterReconnects(t *testing.T) {
 			killed, after, writes, redone)
 	}
 }
+
+// Every connection of the store plans each statement for its parameters (see pgConfig): the
+// pool's and the group committers'. A plan_cache_mode in the URL wins.
+func TestPGConnectionsPlanEachExecution(t *testing.T) {
+	mode := func(d *DB) (pool, committer string) {
+		t.Helper()
+		if err := d.reader.QueryRow(`SHOW plan_cache_mode`).Scan(&pool); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(context.Background(), func(stx store.Tx) error {
+			x := stx.(*tx)
+			if x.pipe == nil {
+				return fmt.Errorf("the write did not run on a committer's connection")
+			}
+			return x.row(`SHOW plan_cache_mode`).Scan(&committer)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return pool, committer
+	}
+	d, dsn := openPG(t)
+	if pool, committer := mode(d); pool != "force_custom_plan" || committer != "force_custom_plan" {
+		t.Fatalf("plan_cache_mode: pool %q, committer %q; want force_custom_plan", pool, committer)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("plan_cache_mode", "auto")
+	u.RawQuery = q.Encode()
+	d2, err := Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	if pool, committer := mode(d2); pool != "auto" || committer != "auto" {
+		t.Fatalf("with plan_cache_mode=auto in the URL: pool %q, committer %q", pool, committer)
+	}
+}
