@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/fpgo/fpgo/internal/ids"
 	"github.com/fpgo/fpgo/internal/store/sqlstore"
 )
@@ -86,13 +88,15 @@ func PrepareBaselineDB(ctx context.Context, dsn string) error {
 }
 
 // openBaseline opens dsn the way the server's writer does: SQLite on one connection (writers
-// queue in Go, as in the server), PostgreSQL with a connection per client.
+// queue in Go, as in the server), PostgreSQL with a connection per client and the server's
+// connection settings (sqlstore.PostgresConfig: its plan_cache_mode).
 func openBaseline(dsn string, clients int) (*sql.DB, string, error) {
 	if sqlstore.IsPostgres(dsn) {
-		db, err := sql.Open("pgx", dsn)
+		cfg, err := sqlstore.PostgresConfig(dsn)
 		if err != nil {
 			return nil, "", err
 		}
+		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(clients)
 		db.SetMaxIdleConns(clients)
 		return db, "postgres", nil

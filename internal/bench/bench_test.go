@@ -146,9 +146,16 @@ func TestPgbenchScriptHasNoStrayVariables(t *testing.T) {
 	if m := processedLine.FindStringSubmatch(out); m == nil || m[1] != "12345" {
 		t.Errorf("processed not parsed: %v", m)
 	}
-	u, err := libpqURL("postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=x", "fpgo_b")
-	if err != nil || strings.Contains(u, "search_path=x") || !strings.Contains(u, "options=-csearch_path%3Dfpgo_b") {
-		t.Errorf("libpq URL %q (%v)", u, err)
+	// pgbench runs with the server's planner setting: libpq takes it in options, not as a URL parameter.
+	for base, mode := range map[string]string{
+		"postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=x":                      "force_custom_plan",
+		"postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=x&plan_cache_mode=auto": "auto",
+	} {
+		u, err := libpqURL(base, "fpgo_b")
+		want := "options=-csearch_path%3Dfpgo_b%20-cplan_cache_mode%3D" + mode
+		if err != nil || strings.Contains(u, "search_path=x") || strings.Contains(u, "&plan_cache_mode") || !strings.Contains(u, want) {
+			t.Errorf("libpq URL %q (%v), want %s", u, err, want)
+		}
 	}
 }
 

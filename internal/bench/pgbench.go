@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fpgo/fpgo/internal/store/sqlstore"
 )
 
 // PostgreSQL schemas: every run works in fresh schemas of its own (the server's, the baseline's)
@@ -55,17 +57,24 @@ func DropSchema(base, schema string) error {
 	return err
 }
 
-// libpqURL turns base into a URL libpq (pgbench) understands with search_path set to schema:
-// libpq takes run-time parameters through options=-c…, not as URL parameters.
+// libpqURL turns base into a URL libpq (pgbench) understands with search_path set to schema and
+// the plan_cache_mode the server's connections use (sqlstore.PostgresConfig): libpq takes
+// run-time parameters through options=-c…, not as URL parameters.
 func libpqURL(base, schema string) (string, error) {
+	cfg, err := sqlstore.PostgresConfig(base)
+	if err != nil {
+		return "", err
+	}
 	u, err := url.Parse(base)
 	if err != nil {
 		return "", err
 	}
 	q := u.Query()
 	q.Del("search_path")
-	q.Set("options", "-csearch_path="+schema)
-	u.RawQuery = q.Encode()
+	q.Del("plan_cache_mode")
+	q.Set("options", "-csearch_path="+schema+" -cplan_cache_mode="+cfg.RuntimeParams["plan_cache_mode"])
+	// Encode writes a space as "+", which libpq does not read as one (a literal "+" is %2B).
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	return u.String(), nil
 }
 

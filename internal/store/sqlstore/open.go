@@ -196,7 +196,7 @@ func (d *DB) startCheckpointer(path string, every time.Duration, tail int64) err
 }
 
 func openPostgres(dsn string) (*DB, error) {
-	cfg, err := pgConfig(dsn)
+	cfg, err := PostgresConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,8 @@ func openPostgres(dsn string) (*DB, error) {
 	return &DB{dialect: postgres, writer: db, reader: db, pgCfg: cfg}, nil
 }
 
-// pgConfig is the configuration of every connection the store opens to dsn.
+// PostgresConfig is the configuration of every connection the store opens to dsn (the
+// benchmark's baselines open theirs with it too).
 //
 // plan_cache_mode=force_custom_plan: pgx prepares each statement once per connection, and after
 // five runs PostgreSQL may keep a generic plan for it, made without the parameters' values and
@@ -218,7 +219,7 @@ func openPostgres(dsn string) (*DB, error) {
 // execution costs planning on every statement: about a fifth of the database's CPU on order
 // creates (2 100 instead of 2 600 creates/s on a 2-core machine). Where autovacuum keeps the
 // statistics fresh, plan_cache_mode=auto in dsn trades that back (a plan_cache_mode in dsn wins).
-func pgConfig(dsn string) (*pgx.ConnConfig, error) {
+func PostgresConfig(dsn string) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err

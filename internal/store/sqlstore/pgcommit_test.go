@@ -403,7 +403,7 @@ func TestPGCommitterReconnects(t *testing.T) {
 	}
 }
 
-// Every connection of the store plans each statement for its parameters (see pgConfig): the
+// Every connection of the store plans each statement for its parameters (see PostgresConfig): the
 // pool's and the group committers'. A plan_cache_mode in the URL wins.
 func TestPGConnectionsPlanEachExecution(t *testing.T) {
 	mode := func(d *DB) (pool, committer string) {
