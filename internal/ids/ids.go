@@ -6,8 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
-	"math/big"
+	"math"
 )
 
 // Prefixes FPGO puts in front of each kind of identifier.
@@ -26,20 +27,34 @@ const (
 	Payment      = "PAY"
 )
 
-var tenDigits = big.NewInt(10_000_000_000)
+// idSpace is the number of distinct ids of one kind: 10 decimal digits.
+const idSpace = 10_000_000_000
+
+// idLimit is the largest multiple of idSpace a uint64 holds. Random values at or above it are
+// drawn again, so that every id is equally likely.
+const idLimit = (math.MaxUint64 / idSpace) * idSpace
 
 // New returns prefix followed by 10 random digits. The space is 10^10, so callers insert with a
 // uniqueness check and draw again on the rare collision.
 func New(prefix string) string {
-	n, err := rand.Int(rand.Reader, tenDigits)
-	if err != nil {
-		panic("ids: crypto/rand failed: " + err.Error())
+	var b [8]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic("ids: crypto/rand failed: " + err.Error())
+		}
+		v := binary.LittleEndian.Uint64(b[:])
+		if v >= idLimit {
+			continue
+		}
+		v %= idSpace
+		id := make([]byte, len(prefix)+10)
+		copy(id, prefix)
+		for i := len(id) - 1; i >= len(prefix); i-- {
+			id[i] = byte('0' + v%10)
+			v /= 10
+		}
+		return string(id)
 	}
-	s := n.String()
-	for len(s) < 10 {
-		s = "0" + s
-	}
-	return prefix + s
 }
 
 // Secret returns a random URL-safe secret of 32 bytes with a readable prefix, used for bearer
