@@ -18,7 +18,7 @@ import (
 type BenchCmd struct {
 	Workload    string        `default:"create" enum:"create,mixed,callbacks" help:"create: payment-link orders; mixed: 60% create, 30% status/details, 10% cancel; callbacks: create+cancel with callbacks to a local receiver."`
 	Clients     int           `default:"32" help:"Concurrent clients (closed loop), and the baseline's client count."`
-	Duration    time.Duration `default:"20s" help:"Length of each measured phase and of the baseline."`
+	Duration    time.Duration `default:"20s" help:"Length of each measured phase. The baseline commits as many transactions as the main phase's answered requests (at most for 4 × this)."`
 	Warmup      time.Duration `default:"2s" help:"Load before measuring, not counted."`
 	Rate        float64       `help:"Open loop: start this many orders (units of work) per second on a fixed schedule, latency measured from the intended send time. 0: closed loop."`
 	RateOfMax   float64       `name:"rate-of-max" help:"After the closed loop, also run open loop at this fraction of its measured maximum (0.5 for the latency figures)."`

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -212,9 +213,17 @@ func insertOrderTx(ctx context.Context, db *sql.DB, postgres bool, shape RowShap
 // errCollision: a random order id already taken (1 in 10^10 per row); the transaction is redone.
 var errCollision = errors.New("baseline: order id collision")
 
+// BaselineRun says how much a baseline commits: count transactions (the number of requests the
+// server answered in the phase it is compared with), stopping early at limit should the disk be
+// that slow; count 0 runs for limit.
+type BaselineRun struct {
+	Count int
+	Limit time.Duration
+}
+
 // RunBaseline commits order+line+outbox transactions into dsn (prepared with PrepareBaselineDB)
-// from clients goroutines for d, one transaction per order, and reports the rate.
-func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d time.Duration) (BaselineResult, error) {
+// from clients goroutines, one transaction per order, as many as run says, and reports the rate.
+func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, run BaselineRun) (BaselineResult, error) {
 	db, dialect, err := openBaseline(dsn, clients)
 	if err != nil {
 		return BaselineResult{}, err
@@ -251,8 +260,12 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 		errMu    sync.Mutex
 		firstErr error
 	)
+	// tickets: transactions still to start when a count is set; a collision redraws the id
+	// under the same ticket.
+	var tickets atomic.Int64
+	tickets.Store(int64(run.Count))
 	start := time.Now()
-	deadline := start.Add(d)
+	deadline := start.Add(run.Limit)
 	var wg sync.WaitGroup
 	for i := 0; i < clients; i++ {
 		wg.Add(1)
@@ -260,10 +273,13 @@ func RunBaseline(ctx context.Context, dsn string, shape RowShape, clients int, d
 			defer wg.Done()
 			r := NewRecorder(4096)
 			for ctx.Err() == nil && time.Now().Before(deadline) {
+				if run.Count > 0 && tickets.Add(-1) < 0 {
+					break
+				}
 				t := time.Now()
 				err := insertOrderTx(ctx, db, dialect == "postgres", shape, q)
-				if errors.Is(err, errCollision) {
-					continue
+				for errors.Is(err, errCollision) {
+					err = insertOrderTx(ctx, db, dialect == "postgres", shape, q)
 				}
 				if err != nil {
 					r.Err("db")

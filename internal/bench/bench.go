@@ -277,7 +277,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 
 	if !cfg.NoBaseline && t.dbURL != "" {
-		if err := runBaselines(ctx, &cfg, t, rep); err != nil {
+		if err := runBaselines(ctx, &cfg, t, rep, int(main.Total.Successes())); err != nil {
 			return rep, err
 		}
 	} else if t.dbURL == "" {
@@ -295,6 +295,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
+// baselineLimit bounds the Go baseline's run: at four times the phase's length the server
+// was more than four times as fast, and the rate is measured well enough.
+func baselineLimit(phase time.Duration) time.Duration { return 4 * phase }
+
 // unitsPerSecond is the closed loop's rate in units of work (what RunOpen schedules): requests
 // for create and mixed (close enough: a refund unit is three requests), cancels for callbacks.
 func unitsPerSecond(workload string, p *Phase) float64 {
@@ -310,8 +314,11 @@ func unitsPerSecond(workload string, p *Phase) float64 {
 	return float64(p.Total.Successes()) / p.Elapsed.Seconds()
 }
 
-// runBaselines measures the raw insert rate on the same disk or server, after the server run.
-func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) error {
+// runBaselines measures the raw insert rate on the same disk or server, after the server run:
+// as many transactions as the server answered requests in its main phase, so both databases
+// end up the same size.
+func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report, count int) error {
+	run := BaselineRun{Count: count, Limit: baselineLimit(cfg.Duration)}
 	shape := RowShape{OrgID: baselineOrgID, Doc: SampleDoc(ctx, t.dbURL)}
 	var baseDSN, schema string
 	if t.dialect == "postgres" {
@@ -332,11 +339,14 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) erro
 	if err := PrepareBaselineDB(ctx, baseDSN); err != nil {
 		return err
 	}
-	cfg.Log.Info("measuring the raw baseline", "clients", cfg.Clients, "for", cfg.Duration.String())
+	cfg.Log.Info("measuring the raw baseline", "clients", cfg.Clients, "transactions", run.Count, "at_most_for", run.Limit.String())
 	cpu0 := sampleCPU()
-	b, err := RunBaseline(ctx, baseDSN, shape, cfg.Clients, cfg.Duration)
+	b, err := RunBaseline(ctx, baseDSN, shape, cfg.Clients, run)
 	if err != nil {
 		return err
+	}
+	if b.Transactions < run.Count {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the baseline stopped at its time limit (%s) after %d of the %d transactions the server made", run.Limit, b.Transactions, run.Count))
 	}
 	rep.setBaseline(b)
 	rep.Baseline.CPU = cpuBetween(cpu0, sampleCPU())
@@ -350,9 +360,9 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report) erro
 		if err := PrepareBaselineDB(ctx, purl); err != nil {
 			return err
 		}
-		cfg.Log.Info("measuring the pgbench baseline", "clients", cfg.Clients, "for", cfg.Duration.String())
+		cfg.Log.Info("measuring the pgbench baseline", "clients", cfg.Clients, "transactions", run.Count)
 		cpu0 := sampleCPU()
-		pb, err := RunPgbench(ctx, t.pgBase, pschema, t.workDir, shape, cfg.Clients, cfg.Duration)
+		pb, err := RunPgbench(ctx, t.pgBase, pschema, t.workDir, shape, cfg.Clients, run)
 		cpu := cpuBetween(cpu0, sampleCPU())
 		switch {
 		case errors.Is(err, ErrNoPgbench):

@@ -159,6 +159,44 @@ func TestPgbenchScriptHasNoStrayVariables(t *testing.T) {
 	}
 }
 
+// A baseline given a count it cannot reach in its limit stops at the limit; one without a count
+// runs for its limit.
+func TestSQLiteBaselineStopsAtItsLimit(t *testing.T) {
+	ctx := context.Background()
+	for _, run := range []BaselineRun{{Count: 1 << 30, Limit: 100 * time.Millisecond}, {Limit: 100 * time.Millisecond}} {
+		path := filepath.Join(t.TempDir(), "baseline.db")
+		if err := PrepareBaselineDB(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		res, err := RunBaseline(ctx, path, RowShape{}, 4, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Transactions == 0 || res.Transactions >= 1<<30 || res.Elapsed < run.Limit || res.Elapsed > run.Limit+5*time.Second {
+			t.Errorf("%+v: %d transactions in %s", run, res.Transactions, res.Elapsed)
+		}
+	}
+}
+
+func TestPgbenchArgsCountPerClient(t *testing.T) {
+	cases := []struct {
+		run  BaselineRun
+		want string
+	}{
+		{BaselineRun{Count: 64, Limit: time.Minute}, "-t 2"},
+		{BaselineRun{Count: 65, Limit: time.Minute}, "-t 3"}, // rounded up: at least the count
+		{BaselineRun{Count: 1, Limit: time.Minute}, "-t 1"},
+		{BaselineRun{Limit: 20 * time.Second}, "-T 20"},
+		{BaselineRun{Limit: 100 * time.Millisecond}, "-T 1"},
+	}
+	for _, c := range cases {
+		got := strings.Join(pgbenchArgs("s.sql", "postgres://x", 32, 2, c.run), " ")
+		if !strings.Contains(got, " "+c.want+" ") || !strings.HasPrefix(got, "-n -M prepared -f s.sql -c 32 -j 2 ") || !strings.HasSuffix(got, " postgres://x") {
+			t.Errorf("%+v: args %q, want %q in them", c.run, got, c.want)
+		}
+	}
+}
+
 // The baseline's count is what it committed: one orders, one order_lines and one
 // callback_events row per counted transaction.
 func TestSQLiteBaselineCountsCommittedTransactions(t *testing.T) {
@@ -167,12 +205,13 @@ func TestSQLiteBaselineCountsCommittedTransactions(t *testing.T) {
 	if err := PrepareBaselineDB(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	res, err := RunBaseline(ctx, path, RowShape{}, 4, 30*time.Millisecond)
+	const want = 57 // not a multiple of the client count
+	res, err := RunBaseline(ctx, path, RowShape{}, 4, BaselineRun{Count: want, Limit: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Transactions == 0 || res.Errors != 0 {
-		t.Fatalf("baseline: %+v", res)
+	if res.Transactions != want || res.Errors != 0 {
+		t.Fatalf("baseline committed %d transactions (%d errors), want %d: %+v", res.Transactions, res.Errors, want, res)
 	}
 	db, err := sql.Open("sqlite", SQLiteBaselineDSN(path))
 	if err != nil {

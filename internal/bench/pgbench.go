@@ -113,7 +113,7 @@ var ErrNoPgbench = errors.New("pgbench not found on PATH")
 // RunPgbench runs the baseline transaction with pgbench (prepared statements, clients
 // connections, one thread per core) for d against schema on base, which must have been prepared
 // with PrepareBaselineDB. dir holds the script.
-func RunPgbench(ctx context.Context, base, schema, dir string, shape RowShape, clients int, d time.Duration) (BaselineResult, error) {
+func RunPgbench(ctx context.Context, base, schema, dir string, shape RowShape, clients int, run BaselineRun) (BaselineResult, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		return BaselineResult{}, ErrNoPgbench
@@ -136,12 +136,13 @@ func RunPgbench(ctx context.Context, base, schema, dir string, shape RowShape, c
 	if threads > clients {
 		threads = clients
 	}
-	secs := int(d.Round(time.Second).Seconds())
-	if secs < 1 {
-		secs = 1
+	if run.Count > 0 {
+		// pgbench cannot also stop at a time, so a generous limit ends a run that would never finish.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, pgbenchTimeout(run.Limit))
+		defer cancel()
 	}
-	args := []string{"-n", "-M", "prepared", "-f", script, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(threads), "-T", strconv.Itoa(secs), conn}
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, bin, pgbenchArgs(script, conn, clients, threads, run)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -170,6 +171,26 @@ func RunPgbench(ctx context.Context, base, schema, dir string, shape RowShape, c
 	}
 	return res, nil
 }
+
+// pgbenchArgs runs script on conn: run.Count transactions in all (pgbench counts per client, so
+// every client runs its share, rounded up), or for run.Limit when no count is set.
+func pgbenchArgs(script, conn string, clients, threads int, run BaselineRun) []string {
+	args := []string{"-n", "-M", "prepared", "-f", script, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(threads)}
+	if run.Count > 0 {
+		args = append(args, "-t", strconv.Itoa((run.Count+clients-1)/clients))
+	} else {
+		secs := int(run.Limit.Round(time.Second).Seconds())
+		if secs < 1 {
+			secs = 1
+		}
+		args = append(args, "-T", strconv.Itoa(secs))
+	}
+	return append(args, conn)
+}
+
+// pgbenchTimeout bounds a pgbench run of a given count: far beyond the Go baseline's limit, as
+// only a machine that stalls gets there.
+func pgbenchTimeout(limit time.Duration) time.Duration { return 3*limit + time.Minute }
 
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

@@ -199,7 +199,7 @@ func (r *Report) WriteTable(w io.Writer) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	if b := r.Baseline; b != nil {
-		fmt.Fprintf(w, "baseline: %s, %d clients, %.1fs\n", b.Kind, b.Clients, b.ElapsedSeconds)
+		fmt.Fprintf(w, "baseline: %s, %d clients, %d transactions in %.1fs\n", b.Kind, b.Clients, b.Transactions, b.ElapsedSeconds)
 		fmt.Fprintf(w, "ratio server/baseline: %.2f  (%.1f req/s ÷ %.1f tx/s)\n", r.Ratio, r.RequestsPerSecond, r.BaselinePerSecond)
 	}
 	if b := r.Pgbench; b != nil {
