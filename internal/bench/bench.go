@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"sync/atomic"
 	"time"
 
 	"github.com/fpgo/fpgo/internal/app"
@@ -95,6 +96,8 @@ type target struct {
 	token     string
 	stop      func() error
 	serverLog *os.File
+	// writer samples the in-process server's group commit (nil for an external server).
+	writer func() sqlstore.WriterStats
 }
 
 func (t *target) cleanup(keep bool, log *slog.Logger) {
@@ -222,6 +225,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cr.Track(true)
 		start := time.Now()
 		cpu0 := sampleCPU()
+		var w0 sqlstore.WriterStats
+		if t.writer != nil {
+			w0 = t.writer()
+		}
 		var p *Phase
 		if rate > 0 {
 			log.Info("measuring open loop", "rate", rate, "for", cfg.Duration.String())
@@ -232,6 +239,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		pr := PhaseReportOf(p)
 		pr.CPU = cpuBetween(cpu0, sampleCPU())
+		if t.writer != nil {
+			pr.Writer = writerBetween(w0, t.writer(), p.Elapsed)
+		}
 		pr.Prefilled = made
 		log.Info("phase done", "mode", pr.Mode, "ok_per_s", pr.RequestsPerSecond, "p50_ms", pr.P50Ms, "p99_ms", pr.P99Ms, "errors", pr.Errors)
 		if cfg.Workload == WorkloadCallbacks {
@@ -431,7 +441,7 @@ func prepareTarget(ctx context.Context, cfg *Config) (*target, error) {
 		return nil, err
 	}
 	serverLog := slog.New(slog.NewTextHandler(t.serverLog, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if t.baseURL, t.stop, err = StartServer(ctx, t.dbURL, serverLog); err != nil {
+	if t.baseURL, t.stop, t.writer, err = StartServer(ctx, t.dbURL, serverLog); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -458,34 +468,42 @@ func CreateBenchMerchant(ctx context.Context, dsn string) (string, error) {
 }
 
 // StartServer runs fpgo (server.Run, sandbox mode) in this process on 127.0.0.1 and a free port
-// and returns its URL and a function that shuts it down.
-func StartServer(ctx context.Context, dsn string, log *slog.Logger) (string, func() error, error) {
+// and returns its URL, a function that shuts it down and one that samples its group commit.
+func StartServer(ctx context.Context, dsn string, log *slog.Logger) (string, func() error, func() sqlstore.WriterStats, error) {
 	sctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	var db atomic.Pointer[sqlstore.DB]
 	go func() {
 		done <- server.Run(sctx, server.Config{
 			Addr: "127.0.0.1:0", DatabaseURL: dsn, Mode: "sandbox",
 			ShutdownTimeout: 10 * time.Second, SweepInterval: 5 * time.Second, GCPercent: server.DefaultGCPercent,
 			Banner: io.Discard, Ready: func(addr string) { ready <- addr },
+			StoreOpened: func(d *sqlstore.DB) { db.Store(d) },
 		}, log)
 	}()
+	writer := func() sqlstore.WriterStats {
+		if d := db.Load(); d != nil {
+			return d.WriterStats()
+		}
+		return sqlstore.WriterStats{}
+	}
 	select {
 	case addr := <-ready:
 		stop := func() error {
 			cancel()
 			return <-done
 		}
-		return "http://" + addr, stop, nil
+		return "http://" + addr, stop, writer, nil
 	case err := <-done:
 		cancel()
 		if err == nil {
 			err = errors.New("server stopped before it was ready")
 		}
-		return "", nil, err
+		return "", nil, nil, err
 	case <-ctx.Done():
 		cancel()
 		<-done
-		return "", nil, ctx.Err()
+		return "", nil, nil, ctx.Err()
 	}
 }

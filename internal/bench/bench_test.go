@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fpgo/fpgo/internal/store/sqlstore"
 )
 
 func TestOrderBodyIsTheSeedPaymentLink(t *testing.T) {
@@ -292,5 +294,28 @@ func TestRunInProcess(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, "fpgo-bench-*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestWriterBetweenDerivesPerWriteFigures(t *testing.T) {
+	a := sqlstore.WriterStats{Batches: 10, Writes: 50, Busy: time.Second, RunningWrites: 300 * time.Millisecond, Commit: 500 * time.Millisecond}
+	b := sqlstore.WriterStats{Batches: 110, Writes: 850, Redone: 2, Busy: 2500 * time.Millisecond, RunningWrites: 380 * time.Millisecond, Commit: 660 * time.Millisecond}
+	r := writerBetween(a, b, 2*time.Second)
+	want := WriterReport{Commits: 100, Writes: 800, WritesPerCommit: 8, Redone: 2, BusyFraction: 0.75, RunningMicrosPerWrite: 100, CommitMicrosPerWrite: 200}
+	if r == nil || *r != want {
+		t.Fatalf("got %+v, want %+v", r, want)
+	}
+	var out strings.Builder
+	r.write(&out, "closed 32 clients")
+	if got := out.String(); got != "group commit during closed 32 clients: 8.0 writes per commit (100 commits); the writer busy 75% of the time, per write 100 µs running it and 200 µs in COMMIT; 2 batches run again after a failed write\n" {
+		t.Errorf("line %q", got)
+	}
+	// PostgreSQL reports no writer time; a phase without commits reports nothing.
+	pg := writerBetween(sqlstore.WriterStats{Batches: 1, Writes: 1}, sqlstore.WriterStats{Batches: 3, Writes: 9}, time.Second)
+	if pg == nil || pg.WritesPerCommit != 4 || pg.BusyFraction != 0 {
+		t.Errorf("postgres: %+v", pg)
+	}
+	if r := writerBetween(b, b, time.Second); r != nil {
+		t.Errorf("no commits: %+v, want nil", r)
 	}
 }

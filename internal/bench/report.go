@@ -30,6 +30,7 @@ type PhaseReport struct {
 	Prefilled         int                 `json:"prefilled,omitempty"` // callbacks: orders created before the phase for it to cancel
 	Callbacks         *CallbackStats      `json:"callbacks,omitempty"`
 	CPU               *CPUUsage           `json:"cpu,omitempty"`
+	Writer            *WriterReport       `json:"writer,omitempty"` // the in-process server's group commit
 }
 
 // OpReport is one kind of request within a phase.
@@ -224,6 +225,10 @@ func (r *Report) WriteTable(w io.Writer) {
 	}
 	if r.Pgbench != nil {
 		cpu("pgbench (pgbench itself counts as other)", r.Pgbench.CPU, 0)
+	}
+	r.Main.Writer.write(w, phaseName(r.Main))
+	if r.OpenLoop != nil {
+		r.OpenLoop.Writer.write(w, phaseName(*r.OpenLoop))
 	}
 	for _, p := range []*PhaseReport{&r.Main, r.OpenLoop} {
 		if p == nil || p.Callbacks == nil {

@@ -48,6 +48,9 @@ type Config struct {
 	Banner io.Writer
 	// Ready, if set, is called with the bound address once the server accepts connections.
 	Ready func(addr string)
+	// StoreOpened, if set, is given the store once it is open (the benchmark reads its
+	// group-commit statistics).
+	StoreOpened func(*sqlstore.DB)
 	// GCPercent sets the garbage collector's target (as GOGC does) while the server runs; 0
 	// leaves the runtime's setting. A GOGC environment variable wins over it.
 	GCPercent int
@@ -95,6 +98,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
+	if cfg.StoreOpened != nil {
+		cfg.StoreOpened(db)
+	}
 
 	var clk clock.Clock = clock.Real{}
 	if cfg.Sandbox() {

@@ -2,10 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/fpgo/fpgo/internal/store"
 )
@@ -32,8 +34,11 @@ type committer struct {
 	batches atomic.Int64 // committed transactions, for tests and the benchmark
 	writes  atomic.Int64 // writes that were part of them
 	redone  atomic.Int64 // batches run again with savepoints because a write failed
-	d       *DB
-	wg      sync.WaitGroup
+	// Where the writer's time goes, in nanoseconds (WriterStats): running batches at all, and
+	// of that running the writes and committing them.
+	busyNs, writesNs, commitNs atomic.Int64
+	d                          *DB
+	wg                         sync.WaitGroup
 }
 
 func newCommitter(d *DB) *committer {
@@ -65,6 +70,8 @@ func (c *committer) run(batch []*writeReq) {
 	// missed are prepared then (a deferred call runs after the batch is answered).
 	defer c.d.wstmts.prepareMissed(context.Background())
 	defer c.afterBatch()
+	start := time.Now()
+	defer func() { c.busyNs.Add(int64(time.Since(start))) }()
 	if c.runWithoutSavepoints(batch) {
 		return
 	}
@@ -106,6 +113,7 @@ func (c *committer) runWithoutSavepoints(batch []*writeReq) bool {
 		return answer(fmt.Errorf("begin: %w", err))
 	}
 	t := &tx{d: c.d, tx: sqlTx, ctx: ctx, cache: c.d.wstmts}
+	start := time.Now()
 	ran := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -129,7 +137,7 @@ func (c *committer) runWithoutSavepoints(batch []*writeReq) bool {
 		_ = sqlTx.Rollback()
 		return answer(nil)
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := c.commit(sqlTx, start); err != nil {
 		return answer(fmt.Errorf("commit: %w", err))
 	}
 	c.batches.Add(1)
@@ -155,6 +163,7 @@ func (c *committer) runWithSavepoints(batch []*writeReq) {
 		return
 	}
 	t := &tx{d: c.d, tx: sqlTx, ctx: ctx, cache: c.d.wstmts}
+	start := time.Now()
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
@@ -184,7 +193,7 @@ func (c *committer) runWithSavepoints(batch []*writeReq) {
 			return
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := c.commit(sqlTx, start); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}
@@ -193,6 +202,15 @@ func (c *committer) runWithSavepoints(batch []*writeReq) {
 	for i, r := range batch {
 		r.done <- results[i]
 	}
+}
+
+// commit commits a batch whose writes began running at start, and accounts for the time.
+func (c *committer) commit(sqlTx *sql.Tx, start time.Time) error {
+	at := time.Now()
+	c.writesNs.Add(int64(at.Sub(start)))
+	err := sqlTx.Commit()
+	c.commitNs.Add(int64(time.Since(at)))
+	return err
 }
 
 // runGuarded turns a panic in one write into that write's error, so it cannot take the other

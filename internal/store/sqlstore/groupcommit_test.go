@@ -181,3 +181,38 @@ func TestWriteAfterCloseFails(t *testing.T) {
 		t.Fatal("write after close succeeded")
 	}
 }
+
+// The writer's time is accounted for: a write that takes 20 ms shows in the time spent running
+// writes, COMMIT has its own share, and both are part of the time the writer was busy.
+func TestWriterStatsAccountForTheWritersTime(t *testing.T) {
+	db := openSQLite(t)
+	ctx := context.Background()
+	const slow = 20 * time.Millisecond
+	if err := db.Write(ctx, func(tx store.Tx) error {
+		time.Sleep(slow)
+		return insertMerchant("ORGSLOW")(tx)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if err := db.Write(ctx, insertMerchant(fmt.Sprintf("ORG%03d", i))); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	s := db.WriterStats()
+	if s.Writes != 21 || s.Batches < 1 || s.Batches > 21 || s.Redone != 0 {
+		t.Errorf("stats %+v, want 21 writes in 1 to 21 batches", s)
+	}
+	if s.RunningWrites < slow {
+		t.Errorf("running writes %v, less than the %v one write took", s.RunningWrites, slow)
+	}
+	if s.Commit <= 0 || s.Busy < s.RunningWrites+s.Commit {
+		t.Errorf("commit %v, busy %v: busy must hold running writes %v and commit", s.Commit, s.Busy, s.RunningWrites)
+	}
+}

@@ -269,6 +269,29 @@ func (d *DB) GroupCommitStats() (batches, writes, redone int64) {
 	return 0, 0, 0
 }
 
+// WriterStats is what group commit did since the store opened. Busy, Writes and Commit are
+// SQLite's single writer only (zero on PostgreSQL, whose committers overlap).
+type WriterStats struct {
+	Batches int64 // committed transactions
+	Writes  int64 // writes they carried
+	Redone  int64 // batches run again because one of their writes failed
+	// Busy is the time the writer spent on batches; RunningWrites and Commit are the parts of
+	// it spent running the writes' statements and in COMMIT (the WAL write and its sync).
+	Busy, RunningWrites, Commit time.Duration
+}
+
+// WriterStats reports the group commit's work and, on SQLite, where the writer's time went.
+func (d *DB) WriterStats() WriterStats {
+	var s WriterStats
+	s.Batches, s.Writes, s.Redone = d.GroupCommitStats()
+	if c := d.commits; c != nil {
+		s.Busy = time.Duration(c.busyNs.Load())
+		s.RunningWrites = time.Duration(c.writesNs.Load())
+		s.Commit = time.Duration(c.commitNs.Load())
+	}
+	return s
+}
+
 // Dialect names the backend.
 func (d *DB) Dialect() string { return d.dialect }
 
