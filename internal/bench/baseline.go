@@ -135,8 +135,8 @@ func rebind(dialect, q string) string {
 const (
 	baselineInsertOrder = `INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
-	baselineInsertLine = `INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	baselineInsertLine = `INSERT INTO order_lines (order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+		VALUES (?, (SELECT created_at FROM orders WHERE uuid = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	baselineInsertEvent = `INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
@@ -199,7 +199,7 @@ func insertOrderTx(ctx context.Context, db *sql.DB, postgres bool, shape RowShap
 		_ = tx.Rollback()
 		return err
 	}
-	if _, err := insertID(ctx, tx.StmtContext(ctx, q[1]), postgres, uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)); err != nil {
+	if _, err := insertID(ctx, tx.StmtContext(ctx, q[1]), postgres, uuid, uuid, 0, "Hair Wash", "HW-1", int64(100), int64(5100), int64(0), int64(0), int64(5100), int64(0)); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -229,6 +229,11 @@ func TestSQLiteBaselineCountsCommittedTransactions(t *testing.T) {
 			t.Errorf("%s has %d rows, baseline counted %d transactions", table, n, res.Transactions)
 		}
 	}
+	// The lines carry their order's creation time, as the store's do (migration 00008).
+	var unkeyed int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM order_lines l JOIN orders o ON o.uuid = l.order_uuid WHERE l.order_created <> o.created_at`).Scan(&unkeyed); err != nil || unkeyed != 0 {
+		t.Errorf("%d lines without their order's time (%v)", unkeyed, err)
+	}
 	var mode string
 	if err := db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q (%v)", mode, err)

@@ -94,8 +94,9 @@ func pgbenchScript(shape RowShape) string {
 	fmt.Fprintf(&b, "INSERT INTO orders (uuid, org_id, type, status, customer_uuid, grand_total, refunded, invoice_number, due_at, version, doc, created_at, updated_at) "+
 		"VALUES ('ODR' || lpad((:zzoid)::bigint::text, 10, '0'), '%s', 'payment_link', 'SENT', 'CSRT0000000000', 5100, 0, '', NULL, 1, '%s', "+
 		"(extract(epoch from clock_timestamp()) * 1000000)::bigint, (extract(epoch from clock_timestamp()) * 1000000)::bigint) ON CONFLICT DO NOTHING;\n", org, doc)
-	b.WriteString("INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded) " +
-		"VALUES ('ODR' || lpad((:zzoid)::bigint::text, 10, '0'), 0, 'Hair Wash', 'HW-1', 100, 5100, 0, 0, 5100, 0) RETURNING id;\n")
+	b.WriteString("INSERT INTO order_lines (order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded) " +
+		"VALUES ('ODR' || lpad((:zzoid)::bigint::text, 10, '0'), (SELECT created_at FROM orders WHERE uuid = 'ODR' || lpad((:zzoid)::bigint::text, 10, '0')), " +
+		"0, 'Hair Wash', 'HW-1', 100, 5100, 0, 0, 5100, 0) RETURNING id;\n")
 	fmt.Fprintf(&b, "INSERT INTO callback_events (org_id, kind, subject_uuid, status, payment_method, amount, subject_at, url, next_attempt_at, created_at) "+
 		"VALUES ('%s', 'order', 'ODR' || lpad((:zzoid)::bigint::text, 10, '0'), 'SENT', '', '51.00', "+
 		"(extract(epoch from clock_timestamp()) * 1000000)::bigint, 'http://127.0.0.1:40000/callback?source=fpgo-bench', "+

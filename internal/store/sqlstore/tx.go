@@ -316,9 +316,9 @@ func (t *tx) insertLines(o *domain.Order) error {
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		id, err := t.insertID(`INSERT INTO order_lines (order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded))
+		id, err := t.insertID(`INSERT INTO order_lines (order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, `+lineOrderCreated+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.UUID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded))
 		if err != nil {
 			return err
 		}
@@ -337,9 +337,9 @@ func (t *tx) insertLinesPostgres(o *domain.Order) error {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		l.ID = ids[i]
-		if err := t.execExpect(anyRows, nil, `INSERT INTO order_lines (id, order_uuid, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			l.ID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)); err != nil {
+		if err := t.execExpect(anyRows, nil, `INSERT INTO order_lines (id, order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
+			VALUES (?, ?, `+lineOrderCreated+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			l.ID, o.UUID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)); err != nil {
 			return err
 		}
 	}
@@ -347,8 +347,12 @@ func (t *tx) insertLinesPostgres(o *domain.Order) error {
 }
 
 const (
-	orderSQL      = `SELECT status, grand_total, refunded, invoice_number, version, doc FROM orders WHERE org_id = ? AND uuid = ?`
-	orderLinesSQL = `SELECT id, name, product_id, quantity, rate, discount, tax, amount, refunded FROM order_lines WHERE order_uuid = ? ORDER BY position`
+	orderSQL = `SELECT status, grand_total, refunded, invoice_number, version, doc FROM orders WHERE org_id = ? AND uuid = ?`
+	// An order's lines are indexed by the order's creation time, then its uuid (migration
+	// 00008): the subquery takes the time from the order's row, so it cannot disagree with it.
+	lineOrderCreated = `(SELECT created_at FROM orders WHERE uuid = ?)`
+	orderLinesSQL    = `SELECT id, name, product_id, quantity, rate, discount, tax, amount, refunded FROM order_lines
+		WHERE order_created = ` + lineOrderCreated + ` AND order_uuid = ? ORDER BY position`
 )
 
 func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, error) {
@@ -365,7 +369,7 @@ func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, err
 		// waiting for the lock PostgreSQL re-reads the locked row only, and the lines would be
 		// those of before the wait.)
 		res, err := t.pipe.send(resultStmt{q: t.d.rebind(q), args: []any{orgID, uuid}, rows: true},
-			resultStmt{q: t.d.rebind(orderLinesSQL), args: []any{uuid}, rows: true})
+			resultStmt{q: t.d.rebind(orderLinesSQL), args: []any{uuid, uuid}, rows: true})
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +377,7 @@ func (t *tx) OrderByUUID(orgID, uuid string, forUpdate bool) (*domain.Order, err
 		lines = func() (rowIter, error) { return res[1].rows, nil }
 	} else {
 		orderRow = t.row(q, orgID, uuid)
-		lines = func() (rowIter, error) { return t.query(orderLinesSQL, uuid) }
+		lines = func() (rowIter, error) { return t.query(orderLinesSQL, uuid, uuid) }
 	}
 	var (
 		status, invoiceNo, doc string
@@ -437,7 +441,7 @@ func (t *tx) UpdateOrder(o *domain.Order) error {
 }
 
 func (t *tx) ReplaceOrderLines(o *domain.Order) error {
-	if _, err := t.exec(`DELETE FROM order_lines WHERE order_uuid = ?`, o.UUID); err != nil {
+	if _, err := t.exec(`DELETE FROM order_lines WHERE order_created = `+lineOrderCreated+` AND order_uuid = ?`, o.UUID, o.UUID); err != nil {
 		return err
 	}
 	return t.insertLines(o)
