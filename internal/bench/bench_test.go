@@ -320,6 +320,11 @@ func TestWriterBetweenDerivesPerWriteFigures(t *testing.T) {
 	if pg == nil || pg.WritesPerCommit != 4 || pg.BusyFraction != 0 {
 		t.Errorf("postgres: %+v", pg)
 	}
+	out.Reset()
+	(&WriterReport{Commits: 1, Writes: 3, WritesPerCommit: 3, Redone: 1}).write(&out, "p")
+	if got := out.String(); got != "group commit during p: 3.0 writes per commit (1 commits); 1 batch run again after a failed write\n" {
+		t.Errorf("line %q", got)
+	}
 	if r := writerBetween(b, b, time.Second); r != nil {
 		t.Errorf("no commits: %+v, want nil", r)
 	}

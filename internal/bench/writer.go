@@ -48,7 +48,10 @@ func (r *WriterReport) write(w io.Writer, phase string) {
 		fmt.Fprintf(w, "; the writer busy %.0f%% of the time, per write %.0f µs running it and %.0f µs in COMMIT",
 			r.BusyFraction*100, r.RunningMicrosPerWrite, r.CommitMicrosPerWrite)
 	}
-	if r.Redone > 0 {
+	switch {
+	case r.Redone == 1:
+		fmt.Fprint(w, "; 1 batch run again after a failed write")
+	case r.Redone > 1:
 		fmt.Fprintf(w, "; %d batches run again after a failed write", r.Redone)
 	}
 	fmt.Fprintln(w)
