@@ -31,6 +31,22 @@ func insertMerchant(id string) func(store.Tx) error {
 	}
 }
 
+// insertMerchantsConcurrently writes merchants ORG000… from n goroutines at once.
+func insertMerchantsConcurrently(t *testing.T, db *sqlstore.DB, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if err := db.Write(context.Background(), insertMerchant(fmt.Sprintf("ORG%03d", i))); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+}
+
 // Writes that fail or panic inside a batch roll back alone; every other write of the batch
 // commits, and the batching really happens (fewer commits than writes).
 func TestGroupCommitIsolatesFailures(t *testing.T) {
@@ -112,17 +128,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 func TestGroupCommitWithoutFailuresNeedsNoSavepoints(t *testing.T) {
 	db := openSQLite(t)
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	for i := 0; i < 40; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			if err := db.Write(ctx, insertMerchant(fmt.Sprintf("ORG%03d", i))); err != nil {
-				t.Error(err)
-			}
-		}(i)
-	}
-	wg.Wait()
+	insertMerchantsConcurrently(t, db, 40)
 	boom := errors.New("boom")
 	err := db.Write(ctx, func(tx store.Tx) error {
 		if err := insertMerchant("ORGLONE")(tx); err != nil {
@@ -194,17 +200,7 @@ func TestWriterStatsAccountForTheWritersTime(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			if err := db.Write(ctx, insertMerchant(fmt.Sprintf("ORG%03d", i))); err != nil {
-				t.Error(err)
-			}
-		}(i)
-	}
-	wg.Wait()
+	insertMerchantsConcurrently(t, db, 20)
 	s := db.WriterStats()
 	if s.Writes != 21 || s.Batches < 1 || s.Batches > 21 || s.Redone != 0 {
 		t.Errorf("stats %+v, want 21 writes in 1 to 21 batches", s)

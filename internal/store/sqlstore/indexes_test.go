@@ -27,21 +27,7 @@ func TestDueOrdersWalkTheDueIndex(t *testing.T) {
 			args = append(args, "ORG1")
 		}
 		args = append(args, 10)
-		rows, err := d.reader.Query(`EXPLAIN QUERY PLAN `+dueOrdersSQL(orgScoped), args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		got := strings.Join(plan, "; ")
+		got := queryPlan(t, d, dueOrdersSQL(orgScoped), args...)
 		if !strings.Contains(got, "USING INDEX orders_due") || strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("orgScoped=%v: plan %q, want a walk of orders_due in due order", orgScoped, got)
 		}
