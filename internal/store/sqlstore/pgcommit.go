@@ -17,8 +17,9 @@ import (
 // each with a connection of its own, take every write waiting at that moment and run them in one
 // transaction through a pipeline (pipeline.go): one message with all their queued statements,
 // then COMMIT. Two committers let one batch run while the other's COMMIT waits for the WAL
-// flush; more only made batches smaller (create, 32 clients: 1 ≈ 2 ≥ 3 > 4 > 8 committers). Nobody is answered before that COMMIT has returned (synchronous_commit as the
-// server has it), so an acknowledged write is as durable as before.
+// flush; more only made batches smaller (create, 32 clients: 1 ≈ 2 ≥ 3 > 4 > 8 committers).
+// Nobody is answered before that COMMIT has returned (synchronous_commit as the server has
+// it), so an acknowledged write is as durable as before.
 //
 // A write that fails before any of its changes were sent is dropped from the batch alone. If a
 // failing write's changes were already sent, or a queued statement fails or affects other rows

@@ -315,16 +315,25 @@ func (t *tx) insertLines(o *domain.Order) error {
 		return t.insertLinesPostgres(o)
 	}
 	for i := range o.Lines {
-		l := &o.Lines[i]
-		id, err := t.insertID(`INSERT INTO order_lines (order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, `+lineOrderCreated+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.UUID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded))
+		id, err := t.insertID(`INSERT INTO order_lines (`+lineColumns+`) VALUES (`+lineValues+`)`, lineArgs(o, i)...)
 		if err != nil {
 			return err
 		}
-		l.ID = id
+		o.Lines[i].ID = id
 	}
 	return nil
+}
+
+// An order line's INSERT, but for its id (which SQLite assigns and PostgreSQL takes from a block).
+const (
+	lineColumns = `order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded`
+	lineValues  = `?, ` + lineOrderCreated + `, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+)
+
+// lineArgs are the values of lineColumns for line i of o.
+func lineArgs(o *domain.Order, i int) []any {
+	l := &o.Lines[i]
+	return []any{o.UUID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)}
 }
 
 // insertLinesPostgres takes the lines' ids from the node's block of the identity sequence
@@ -335,11 +344,9 @@ func (t *tx) insertLinesPostgres(o *domain.Order) error {
 		return err
 	}
 	for i := range o.Lines {
-		l := &o.Lines[i]
-		l.ID = ids[i]
-		if err := t.execExpect(anyRows, nil, `INSERT INTO order_lines (id, order_uuid, order_created, position, name, product_id, quantity, rate, discount, tax, amount, refunded)
-			VALUES (?, ?, `+lineOrderCreated+`, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			l.ID, o.UUID, o.UUID, i, l.Name, l.ProductID, int64(l.Quantity), int64(l.Rate), int64(l.Discount), int64(l.Tax), int64(l.Amount), int64(l.Refunded)); err != nil {
+		o.Lines[i].ID = ids[i]
+		if err := t.execExpect(anyRows, nil, `INSERT INTO order_lines (id, `+lineColumns+`) VALUES (?, `+lineValues+`)`,
+			append([]any{ids[i]}, lineArgs(o, i)...)...); err != nil {
 			return err
 		}
 	}
