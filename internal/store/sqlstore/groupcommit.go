@@ -120,7 +120,10 @@ func (c *committer) runWithoutSavepoints(batch []*writeReq) bool {
 			results[i] = err
 			continue
 		}
-		t.ctx = r.ctx
+		// A write that has begun runs to its end: its statements share the batch's
+		// transaction, which a request cancelled meanwhile must not interrupt. (Watching a
+		// cancellable context also cost the driver a goroutine per statement.)
+		t.ctx = context.WithoutCancel(r.ctx)
 		ferr := runGuarded(r.fn, t)
 		t.ctx = ctx
 		if ferr != nil {
@@ -174,7 +177,7 @@ func (c *committer) runWithSavepoints(batch []*writeReq) {
 			fail(errBatchAborted)
 			return
 		}
-		t.ctx = r.ctx
+		t.ctx = context.WithoutCancel(r.ctx)
 		ferr := runGuarded(r.fn, t)
 		t.ctx = ctx
 		if ferr != nil {

@@ -177,6 +177,24 @@ func TestGroupCommitCancelledBeforeRunChangesNothing(t *testing.T) {
 	}
 }
 
+// A write that has begun runs to its end even if its request is cancelled meanwhile: its
+// statements share the batch's transaction, which a cancelled request must not interrupt (and
+// watching each request's context cost the driver a goroutine per statement).
+func TestGroupCommitCancelledWhileRunningCommits(t *testing.T) {
+	db := openSQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Write(ctx, func(tx store.Tx) error {
+		cancel()
+		return insertMerchant("ORGLATE")(tx)
+	})
+	if err != nil {
+		t.Fatalf("write cancelled while running: err = %v, want it committed", err)
+	}
+	if err := db.Read(context.Background(), func(tx store.Tx) error { _, err := tx.MerchantByID("ORGLATE"); return err }); err != nil {
+		t.Fatalf("write cancelled while running was not stored: %v", err)
+	}
+}
+
 func TestWriteAfterCloseFails(t *testing.T) {
 	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
