@@ -31,6 +31,7 @@ type BenchCmd struct {
 	NoPgbench   bool          `name:"no-pgbench" help:"PostgreSQL: skip the pgbench baseline (the Go baseline still runs)."`
 	JSON        string        `name:"json" placeholder:"FILE" help:"Also write the results as JSON to FILE."`
 	PProf       string        `name:"pprof" placeholder:"FILE" help:"Write a CPU profile of the main measured phase (the in-process server and the load generator share the process) to FILE."`
+	Trace       string        `name:"trace" placeholder:"FILE" help:"Write a Go execution trace of the main measured phase to FILE (go tool trace FILE): where each goroutine's time went, e.g. the SQLite writer's in fsync or waiting for a CPU. About 2 MB a second under load: use a short --duration."`
 	Keep        bool          `name:"keep" help:"Keep the temporary directory (database, server log)."`
 	Crash       bool          `name:"crash" help:"Durability check instead: run the server as a subprocess, SIGKILL it under create load, restart it and check every acknowledged order is there. Exits non-zero on any loss."`
 	CrashCycles int           `name:"crash-cycles" default:"1" help:"--crash: how many kill-and-restart cycles (each runs --duration of load)."`
@@ -65,7 +66,7 @@ func (c *BenchCmd) Run(g *Globals, kctx *kong.Context) error {
 		Workload: c.Workload, Clients: c.Clients, Duration: c.Duration, Warmup: c.Warmup,
 		Rate: c.Rate, RateOfMax: c.RateOfMax, MaxInFlight: c.MaxInFlight, Prefill: c.Prefill,
 		URL: c.URL, Token: c.Token, DB: db, Dir: c.Dir,
-		NoBaseline: c.NoBaseline, NoPgbench: c.NoPgbench, PProf: c.PProf, JSON: c.JSON, Keep: c.Keep,
+		NoBaseline: c.NoBaseline, NoPgbench: c.NoPgbench, PProf: c.PProf, Trace: c.Trace, JSON: c.JSON, Keep: c.Keep,
 		Out: os.Stdout, Log: log,
 	})
 	if errors.Is(err, context.Canceled) {

@@ -28,10 +28,10 @@ func TestBenchFlags(t *testing.T) {
 		t.Errorf("defaults: %q %+v", kctx.Command(), b)
 	}
 	cli, _ = parseCLI(t, "bench", "--workload", "callbacks", "--clients", "8", "--duration", "10s", "--rate", "500.5",
-		"--json", "out.json", "--pprof", "cpu.prof", "--url", "http://h:1", "--token", "fpgo_x", "--crash")
+		"--json", "out.json", "--pprof", "cpu.prof", "--trace", "run.trace", "--url", "http://h:1", "--token", "fpgo_x", "--crash")
 	b = cli.Bench
 	if b.Workload != "callbacks" || b.Clients != 8 || b.Duration != 10*time.Second || b.Rate != 500.5 || b.JSON != "out.json" ||
-		b.PProf != "cpu.prof" || b.URL != "http://h:1" || b.Token != "fpgo_x" || !b.Crash {
+		b.PProf != "cpu.prof" || b.Trace != "run.trace" || b.URL != "http://h:1" || b.Token != "fpgo_x" || !b.Crash {
 		t.Errorf("flags: %+v", b)
 	}
 }

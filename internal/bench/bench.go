@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync/atomic"
 	"time"
 
@@ -44,7 +45,8 @@ type Config struct {
 
 	NoBaseline bool
 	NoPgbench  bool
-	PProf      string // CPU profile of the measured phases
+	PProf      string // CPU profile of the main measured phase
+	Trace      string // Go execution trace of the main measured phase
 	JSON       string
 	Keep       bool // keep the temporary directory
 
@@ -219,6 +221,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			defer func() {
 				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
+		if profile && cfg.Trace != "" {
+			f, err := os.Create(cfg.Trace)
+			if err != nil {
+				return PhaseReport{}, nil, err
+			}
+			if err := trace.Start(f); err != nil {
+				f.Close()
+				return PhaseReport{}, nil, err
+			}
+			defer func() {
+				trace.Stop()
 				f.Close()
 			}()
 		}

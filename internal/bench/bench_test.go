@@ -262,10 +262,11 @@ func TestRunInProcess(t *testing.T) {
 	}
 	dir := t.TempDir()
 	jsonPath := filepath.Join(dir, "out.json")
+	tracePath := filepath.Join(t.TempDir(), "run.trace")
 	var out bytes.Buffer
 	rep, err := Run(context.Background(), Config{
 		Workload: WorkloadCallbacks, Clients: 2, Duration: 150 * time.Millisecond, RateOfMax: 0.5,
-		Dir: dir, JSON: jsonPath, Out: &out,
+		Dir: dir, JSON: jsonPath, Trace: tracePath, Out: &out,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -295,6 +296,9 @@ func TestRunInProcess(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "ratio server/baseline") {
 		t.Errorf("table:\n%s", out.String())
+	}
+	if tr, err := os.ReadFile(tracePath); err != nil || !bytes.HasPrefix(tr, []byte("go 1.")) {
+		t.Errorf("execution trace: %d bytes, err %v", len(tr), err)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "fpgo-bench-*"))
 	if len(left) != 0 {
