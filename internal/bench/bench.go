@@ -210,33 +210,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// phase runs one measured phase: closed loop when rate is 0.
 	phase := func(rate float64, pre int, profile bool) (PhaseReport, *Phase, error) {
 		made := prefill(pre)
-		if profile && cfg.PProf != "" {
-			f, err := os.Create(cfg.PProf)
+		if profile {
+			stop, err := startRecording(cfg.PProf, pprof.StartCPUProfile, pprof.StopCPUProfile)
 			if err != nil {
 				return PhaseReport{}, nil, err
 			}
-			if err := pprof.StartCPUProfile(f); err != nil {
-				f.Close()
-				return PhaseReport{}, nil, err
-			}
-			defer func() {
-				pprof.StopCPUProfile()
-				f.Close()
-			}()
-		}
-		if profile && cfg.Trace != "" {
-			f, err := os.Create(cfg.Trace)
+			defer stop()
+			stop, err = startRecording(cfg.Trace, trace.Start, trace.Stop)
 			if err != nil {
 				return PhaseReport{}, nil, err
 			}
-			if err := trace.Start(f); err != nil {
-				f.Close()
-				return PhaseReport{}, nil, err
-			}
-			defer func() {
-				trace.Stop()
-				f.Close()
-			}()
+			defer stop()
 		}
 		cr.Track(true)
 		start := time.Now()
@@ -522,4 +506,24 @@ func StartServer(ctx context.Context, dsn string, log *slog.Logger) (string, fun
 		<-done
 		return "", nil, nil, ctx.Err()
 	}
+}
+
+// startRecording starts a CPU profile or an execution trace into the file path (nothing when
+// path is empty) and returns what ends it and closes the file.
+func startRecording(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		stop()
+		f.Close()
+	}, nil
 }

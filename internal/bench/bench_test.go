@@ -263,10 +263,11 @@ func TestRunInProcess(t *testing.T) {
 	dir := t.TempDir()
 	jsonPath := filepath.Join(dir, "out.json")
 	tracePath := filepath.Join(t.TempDir(), "run.trace")
+	profPath := filepath.Join(t.TempDir(), "cpu.prof")
 	var out bytes.Buffer
 	rep, err := Run(context.Background(), Config{
 		Workload: WorkloadCallbacks, Clients: 2, Duration: 150 * time.Millisecond, RateOfMax: 0.5,
-		Dir: dir, JSON: jsonPath, Trace: tracePath, Out: &out,
+		Dir: dir, JSON: jsonPath, Trace: tracePath, PProf: profPath, Out: &out,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -299,6 +300,9 @@ func TestRunInProcess(t *testing.T) {
 	}
 	if tr, err := os.ReadFile(tracePath); err != nil || !bytes.HasPrefix(tr, []byte("go 1.")) {
 		t.Errorf("execution trace: %d bytes, err %v", len(tr), err)
+	}
+	if prof, err := os.ReadFile(profPath); err != nil || !bytes.HasPrefix(prof, []byte{0x1f, 0x8b}) {
+		t.Errorf("CPU profile (gzipped protobuf): %d bytes, err %v", len(prof), err)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "fpgo-bench-*"))
 	if len(left) != 0 {
