@@ -311,16 +311,19 @@ func TestRunInProcess(t *testing.T) {
 }
 
 func TestWriterBetweenDerivesPerWriteFigures(t *testing.T) {
-	a := sqlstore.WriterStats{Batches: 10, Writes: 50, Busy: time.Second, RunningWrites: 300 * time.Millisecond, Commit: 500 * time.Millisecond}
-	b := sqlstore.WriterStats{Batches: 110, Writes: 850, Redone: 2, Busy: 2500 * time.Millisecond, RunningWrites: 380 * time.Millisecond, Commit: 660 * time.Millisecond}
+	a := sqlstore.WriterStats{Batches: 10, Writes: 50, Busy: time.Second, RunningWrites: 300 * time.Millisecond, Commit: 500 * time.Millisecond,
+		Checkpoints: 7, WriterCheckpoints: 1, WriterCheckpointing: 3 * time.Millisecond}
+	b := sqlstore.WriterStats{Batches: 110, Writes: 850, Redone: 2, Busy: 2500 * time.Millisecond, RunningWrites: 380 * time.Millisecond, Commit: 660 * time.Millisecond,
+		Checkpoints: 407, WriterCheckpoints: 13, WriterCheckpointing: 45500 * time.Microsecond}
 	r := writerBetween(a, b, 2*time.Second)
-	want := WriterReport{Commits: 100, Writes: 800, WritesPerCommit: 8, Redone: 2, BusyFraction: 0.75, RunningMicrosPerWrite: 100, CommitMicrosPerWrite: 200}
+	want := WriterReport{Commits: 100, Writes: 800, WritesPerCommit: 8, Redone: 2, BusyFraction: 0.75, RunningMicrosPerWrite: 100, CommitMicrosPerWrite: 200,
+		Checkpoints: 400, WriterCheckpoints: 12, WriterCheckpointMs: 42.5}
 	if r == nil || *r != want {
 		t.Fatalf("got %+v, want %+v", r, want)
 	}
 	var out strings.Builder
 	r.write(&out, "closed 32 clients")
-	if got := out.String(); got != "group commit during closed 32 clients: 8.0 writes per commit (100 commits); the writer busy 75% of the time, per write 100 µs running it and 200 µs in COMMIT; 2 batches run again after a failed write\n" {
+	if got := out.String(); got != "group commit during closed 32 clients: 8.0 writes per commit (100 commits); the writer busy 75% of the time, per write 100 µs running it and 200 µs in COMMIT; 400 checkpoints beside it and 12 by the writer itself (42.5 ms); 2 batches run again after a failed write\n" {
 		t.Errorf("line %q", got)
 	}
 	// PostgreSQL reports no writer time; a phase without commits reports nothing.

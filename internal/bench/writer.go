@@ -21,6 +21,11 @@ type WriterReport struct {
 	BusyFraction          float64 `json:"busyFraction,omitempty"`
 	RunningMicrosPerWrite float64 `json:"runningMicrosPerWrite,omitempty"` // running the writes' statements
 	CommitMicrosPerWrite  float64 `json:"commitMicrosPerWrite,omitempty"`  // COMMIT: the WAL write and its sync
+	// Checkpoints beside the writer, and those the writer ran itself so the WAL could start
+	// over: every write queued meanwhile waited for them.
+	Checkpoints        int64   `json:"checkpoints,omitempty"`
+	WriterCheckpoints  int64   `json:"writerCheckpoints,omitempty"`
+	WriterCheckpointMs float64 `json:"writerCheckpointMs,omitempty"`
 }
 
 // writerBetween is the writer's work between two samples taken elapsed apart; nil when the
@@ -36,6 +41,8 @@ func writerBetween(a, b sqlstore.WriterStats, elapsed time.Duration) *WriterRepo
 		r.RunningMicrosPerWrite = round1(float64(b.RunningWrites-a.RunningWrites) / float64(time.Microsecond) / float64(writes))
 		r.CommitMicrosPerWrite = round1(float64(b.Commit-a.Commit) / float64(time.Microsecond) / float64(writes))
 	}
+	r.Checkpoints, r.WriterCheckpoints = b.Checkpoints-a.Checkpoints, b.WriterCheckpoints-a.WriterCheckpoints
+	r.WriterCheckpointMs = round1(float64(b.WriterCheckpointing-a.WriterCheckpointing) / float64(time.Millisecond))
 	return r
 }
 
@@ -47,6 +54,9 @@ func (r *WriterReport) write(w io.Writer, phase string) {
 	if r.BusyFraction > 0 {
 		fmt.Fprintf(w, "; the writer busy %.0f%% of the time, per write %.0f µs running it and %.0f µs in COMMIT",
 			r.BusyFraction*100, r.RunningMicrosPerWrite, r.CommitMicrosPerWrite)
+	}
+	if r.Checkpoints > 0 || r.WriterCheckpoints > 0 {
+		fmt.Fprintf(w, "; %d checkpoints beside it and %d by the writer itself (%.1f ms)", r.Checkpoints, r.WriterCheckpoints, r.WriterCheckpointMs)
 	}
 	switch {
 	case r.Redone == 1:

@@ -55,6 +55,7 @@ type checkpointer struct {
 
 	runs     atomic.Int64 // background checkpoints run
 	tails    atomic.Int64 // checkpoints the writer ran because the WAL grew past tail
+	tailNs   atomic.Int64 // the writer's time in them: every write queued meanwhile waited
 	failures atomic.Int64 // checkpoints that returned an error
 	longest  atomic.Int64 // longest WAL seen by a checkpoint, in pages
 }
@@ -76,9 +77,10 @@ func (c *checkpointer) committed() {
 // tailDue reports (once) that the writer should checkpoint after its commit.
 func (c *checkpointer) tailDue() bool { return c.wantTail.Load() && c.wantTail.Swap(false) }
 
-// ranTail records the writer's checkpoint.
-func (c *checkpointer) ranTail(err error) {
+// ranTail records a checkpoint the writer ran, and how long it took.
+func (c *checkpointer) ranTail(took time.Duration, err error) {
 	c.tails.Add(1)
+	c.tailNs.Add(int64(took))
 	if err != nil {
 		c.failures.Add(1)
 	}

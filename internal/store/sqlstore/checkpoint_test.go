@@ -172,6 +172,10 @@ func TestWriterCheckpointsOnlyWhenAsked(t *testing.T) {
 			t.Fatal("the writer did not checkpoint after being asked")
 		}
 	}
+	if ws := d.WriterStats(); ws.WriterCheckpoints != 1 || ws.WriterCheckpointing <= 0 || ws.Checkpoints < 1 {
+		t.Errorf("writer stats: %d checkpoints by the writer taking %v, %d beside it; want 1, more than 0, at least 1",
+			ws.WriterCheckpoints, ws.WriterCheckpointing, ws.Checkpoints)
+	}
 	grown = walSize()
 	write(71, 80) // the first of these starts the WAL over
 	if _, tails, _, _ := d.CheckpointStats(); tails != 1 {

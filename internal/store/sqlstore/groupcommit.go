@@ -81,15 +81,16 @@ func (c *committer) run(batch []*writeReq) {
 
 // afterBatch hands checkpointing to the checkpointer (checkpoint.go), and runs the writer's own
 // checkpoint when the WAL has grown too long to start over otherwise. It runs after the batch
-// is answered, so no request waits for it.
+// is answered, so only the writes queued behind it wait for it.
 func (c *committer) afterBatch() {
 	ck := c.d.ckpt
 	if ck == nil {
 		return
 	}
 	if ck.tailDue() {
+		start := time.Now()
 		_, err := checkpointPassive(context.Background(), c.d.writer)
-		ck.ranTail(err)
+		ck.ranTail(time.Since(start), err)
 	}
 	ck.committed()
 }

@@ -278,6 +278,11 @@ type WriterStats struct {
 	// Busy is the time the writer spent on batches; RunningWrites and Commit are the parts of
 	// it spent running the writes' statements and in COMMIT (the WAL write and its sync).
 	Busy, RunningWrites, Commit time.Duration
+	// Checkpoints ran beside the writer; WriterCheckpoints are those the writer ran itself
+	// between two batches to let the WAL start over, and WriterCheckpointing its time in them
+	// (not part of Busy).
+	Checkpoints, WriterCheckpoints int64
+	WriterCheckpointing            time.Duration
 }
 
 // WriterStats reports the group commit's work and, on SQLite, where the writer's time went.
@@ -288,6 +293,10 @@ func (d *DB) WriterStats() WriterStats {
 		s.Busy = time.Duration(c.busyNs.Load())
 		s.RunningWrites = time.Duration(c.writesNs.Load())
 		s.Commit = time.Duration(c.commitNs.Load())
+	}
+	if ck := d.ckpt; ck != nil {
+		s.Checkpoints, s.WriterCheckpoints = ck.runs.Load(), ck.tails.Load()
+		s.WriterCheckpointing = time.Duration(ck.tailNs.Load())
 	}
 	return s
 }
