@@ -269,8 +269,9 @@ func (d *DB) GroupCommitStats() (batches, writes, redone int64) {
 	return 0, 0, 0
 }
 
-// WriterStats is what group commit did since the store opened. Busy, Writes and Commit are
-// SQLite's single writer only (zero on PostgreSQL, whose committers overlap).
+// WriterStats is what group commit did since the store opened. Busy, RunningWrites, Commit and
+// the checkpoint figures are SQLite's single writer only (zero on PostgreSQL, whose committers
+// overlap).
 type WriterStats struct {
 	Batches int64 // committed transactions
 	Writes  int64 // writes they carried
@@ -294,8 +295,8 @@ func (d *DB) WriterStats() WriterStats {
 		s.RunningWrites = time.Duration(c.writesNs.Load())
 		s.Commit = time.Duration(c.commitNs.Load())
 	}
+	s.Checkpoints, s.WriterCheckpoints, _, _ = d.CheckpointStats()
 	if ck := d.ckpt; ck != nil {
-		s.Checkpoints, s.WriterCheckpoints = ck.runs.Load(), ck.tails.Load()
 		s.WriterCheckpointing = time.Duration(ck.tailNs.Load())
 	}
 	return s
