@@ -111,3 +111,40 @@ func TestSharedReadErrorsAndCancellation(t *testing.T) {
 		t.Fatalf("read error: %v", err)
 	}
 }
+
+// The loop that makes the reads stays for the linger time, so callers that come one after
+// another are served by the same goroutine (a new one grew its stack into SQLite every time),
+// and it ends once nobody has asked for that long.
+func TestSharedReadLoopLingersThenEnds(t *testing.T) {
+	var reads atomic.Int64
+	s := &sharedRead{read: func(context.Context) (int64, error) { return reads.Add(1), nil }, linger: 200 * time.Millisecond}
+	loops := 0
+	for i := range 5 {
+		s.mu.Lock()
+		if !s.running {
+			loops++
+		}
+		s.mu.Unlock()
+		n, err := s.get(context.Background())
+		if err != nil || n != int64(i+1) {
+			t.Fatalf("get %d: %d, %v; want a read of its own", i, n, err)
+		}
+	}
+	if loops != 1 {
+		t.Fatalf("%d loops started for 5 callers one after another, want 1", loops)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		s.mu.Lock()
+		running := s.running
+		s.mu.Unlock()
+		if !running {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the read loop is still running long after its linger time")
+		}
+	}
+	if n, err := s.get(context.Background()); err != nil || n != 6 {
+		t.Fatalf("get after the loop ended: %d, %v", n, err)
+	}
+}
