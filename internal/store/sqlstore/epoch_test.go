@@ -117,7 +117,7 @@ func TestSharedReadErrorsAndCancellation(t *testing.T) {
 // and it ends once nobody has asked for that long.
 func TestSharedReadLoopLingersThenEnds(t *testing.T) {
 	var reads atomic.Int64
-	s := &sharedRead{read: func(context.Context) (int64, error) { return reads.Add(1), nil }, linger: 200 * time.Millisecond}
+	s := &sharedRead{read: func(context.Context) (int64, error) { return reads.Add(1), nil }, linger: 500 * time.Millisecond}
 	loops := 0
 	for i := range 5 {
 		s.mu.Lock()
