@@ -3,11 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,3 +190,83 @@ func TestWriterCheckpointsOnlyWhenAsked(t *testing.T) {
 
 // openBaselineLike opens path the way the benchmark's baseline does.
 func openBaselineLike(path string) (*sql.DB, error) { return sql.Open("sqlite", SQLiteWriterDSN(path)) }
+
+// After each checkpoint the checkpointer starts the database file's write-back; a write-back
+// that fails once is not tried again, and checkpoints go on without it.
+func TestCheckpointerStartsWriteback(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("failing=%v", fail), func(t *testing.T) {
+			d, _ := openWithCheckpointer(t, time.Millisecond, tailPages)
+			var calls atomic.Int64
+			// No write has run yet, so the checkpointer's loop has not looked at it: every
+			// write below reaches the loop through the committer's wake-up, after this.
+			d.ckpt.writeback = func() error {
+				calls.Add(1)
+				if fail {
+					return errors.New("not supported")
+				}
+				return nil
+			}
+			ctx := context.Background()
+			for i := 0; i < 5; i++ {
+				if err := d.Write(ctx, bigMerchant(i)); err != nil {
+					t.Fatal(err)
+				}
+				// Let the checkpointer run after each one (it waits 1 ms between runs).
+				for deadline := time.Now().Add(5 * time.Second); d.ckpt.runs.Load() <= int64(i); time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("checkpointer ran %d times after %d writes", d.ckpt.runs.Load(), i+1)
+					}
+				}
+			}
+			d.ckpt.close() // its loop is over: the counts are final
+			runs, got := d.ckpt.runs.Load(), calls.Load()
+			switch {
+			case fail && got != 1:
+				t.Errorf("a failing write-back was called %d times in %d checkpoints, want once", got, runs)
+			case !fail && (got < 5 || got != runs):
+				t.Errorf("write-back called %d times in %d checkpoints, want once each (at least 5)", got, runs)
+			}
+			if f := d.ckpt.failures.Load(); f != 0 {
+				t.Errorf("%d checkpoints failed", f)
+			}
+		})
+	}
+}
+
+// The store keeps the database file open for write-back hints until every connection is
+// closed, and the hint itself works on it.
+func TestStoreHoldsTheDatabaseFileUntilClosed(t *testing.T) {
+	d, path := openWithCheckpointer(t, time.Hour, tailPages)
+	if d.dbFile == nil || d.ckpt.writeback == nil {
+		t.Fatal("the store did not open the database file for write-back")
+	}
+	if fi, err := d.dbFile.Stat(); err != nil || !sameFile(t, fi, path) {
+		t.Fatalf("held file is not %s (%v)", path, err)
+	}
+	if err := d.Write(context.Background(), bigMerchant(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ckpt.writeback(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("write-back on the database file: %v", err)
+	}
+	f := d.dbFile
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d.dbFile != nil {
+		t.Error("the store still holds the database file after Close")
+	}
+	if _, err := f.Stat(); err == nil {
+		t.Error("the database file is still open after Close")
+	}
+}
+
+func sameFile(t *testing.T, fi os.FileInfo, path string) bool {
+	t.Helper()
+	other, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.SameFile(fi, other)
+}

@@ -41,6 +41,10 @@ type DB struct {
 	writer  *sql.DB // SQLite: exactly one connection, so writers queue in Go instead of on SQLITE_BUSY
 	reader  *sql.DB
 	commits *committer // SQLite only: group commit of concurrent writes
+	// SQLite only: the database file, opened for the checkpointer's write-back hints. Closing
+	// a file drops every POSIX lock the process holds on it, SQLite's too, so it is closed
+	// only after every connection.
+	dbFile *os.File
 	// PostgreSQL only: group commit through pipelined batches (pgcommit.go)
 	pgCommits *pgCommitter
 	lineIDs   lineIDAllocator // PostgreSQL only
@@ -191,7 +195,17 @@ func (d *DB) startCheckpointer(path string, every time.Duration, tail int64) err
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
-	d.ckpt = newCheckpointer(db, every, tail)
+	if d.dbFile == nil {
+		// Only for write-back hints; without it checkpoints just run as SQLite runs them.
+		if d.dbFile, err = os.Open(path); err != nil {
+			d.dbFile = nil
+		}
+	}
+	var writeback func() error
+	if f := d.dbFile; f != nil {
+		writeback = func() error { return startWriteback(f) }
+	}
+	d.ckpt = newCheckpointer(db, every, tail, writeback)
 	return nil
 }
 
@@ -333,6 +347,10 @@ func (d *DB) Close() error {
 		if e := d.reader.Close(); err == nil {
 			err = e
 		}
+	}
+	if d.dbFile != nil {
+		d.dbFile.Close() // read-only: nothing to lose
+		d.dbFile = nil
 	}
 	return err
 }
