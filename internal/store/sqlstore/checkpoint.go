@@ -47,8 +47,8 @@ const (
 	// frequent checkpoints keep each write-back short: open-loop create p99 at 2 500/s was
 	// 130-150 ms with 20-100 ms spacing and 15-23 ms with 5 ms, at the same throughput.
 	checkpointEvery = 5 * time.Millisecond
-	// tailPages is the WAL length (8 MiB with the 2 KiB pages of a new database) past which the writer checkpoints
-	// the rest itself so the WAL can start over.
+	// tailPages is the WAL length (8 MiB with the 2 KiB pages of a new database) past which
+	// the writer checkpoints the rest itself so the WAL can start over.
 	tailPages = 4096
 )
 
