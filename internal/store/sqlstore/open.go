@@ -196,10 +196,8 @@ func (d *DB) startCheckpointer(path string, every time.Duration, tail int64) err
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	if d.dbFile == nil {
-		// Only for write-back hints; without it checkpoints just run as SQLite runs them.
-		if d.dbFile, err = os.Open(path); err != nil {
-			d.dbFile = nil
-		}
+		// Only for write-back hints; without it (nil on error) checkpoints run as SQLite runs them.
+		d.dbFile, _ = os.Open(path)
 	}
 	var writeback func() error
 	if f := d.dbFile; f != nil {
