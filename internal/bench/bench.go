@@ -100,6 +100,7 @@ type target struct {
 	serverLog *os.File
 	// writer samples the in-process server's group commit (nil for an external server).
 	writer func() sqlstore.WriterStats
+	disk   *blockDevice // holds the database (SQLite) or the temporary directory; nil: unknown
 }
 
 func (t *target) cleanup(keep bool, log *slog.Logger) {
@@ -150,6 +151,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	probeDir := t.workDir
 	if t.dialect == "sqlite" {
 		probeDir = filepath.Dir(t.dbURL)
+	}
+	if t.disk = deviceOf(probeDir); t.disk != nil {
+		rep.Machine.Disk = t.disk.name
 	}
 	if fp, err := ProbeFsync(probeDir, 200); err != nil {
 		log.Warn("fsync probe failed", "err", err)
@@ -224,7 +228,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		cr.Track(true)
 		start := time.Now()
-		cpu0 := sampleCPU()
+		cpu0 := sampleCPU(t.disk)
 		var w0 sqlstore.WriterStats
 		if t.writer != nil {
 			w0 = t.writer()
@@ -238,7 +242,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			p = RunClosed(ctx, w, cfg.Clients, cfg.Duration)
 		}
 		pr := PhaseReportOf(p)
-		pr.CPU = cpuBetween(cpu0, sampleCPU())
+		pr.CPU = cpuBetween(cpu0, sampleCPU(t.disk))
 		if t.writer != nil {
 			pr.Writer = writerBetween(w0, t.writer(), p.Elapsed)
 		}
@@ -350,7 +354,7 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report, coun
 		return err
 	}
 	cfg.Log.Info("measuring the raw baseline", "clients", cfg.Clients, "transactions", run.Count, "at_most_for", run.Limit.String())
-	cpu0 := sampleCPU()
+	cpu0 := sampleCPU(t.disk)
 	b, err := RunBaseline(ctx, baseDSN, shape, cfg.Clients, run)
 	if err != nil {
 		return err
@@ -359,7 +363,7 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report, coun
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the baseline stopped at its time limit (%s) after %d of the %d transactions the server made", run.Limit, b.Transactions, run.Count))
 	}
 	rep.setBaseline(b)
-	rep.Baseline.CPU = cpuBetween(cpu0, sampleCPU())
+	rep.Baseline.CPU = cpuBetween(cpu0, sampleCPU(t.disk))
 	cfg.Log.Info("baseline done", "tx_per_s", rep.BaselinePerSecond, "ratio", rep.Ratio)
 	if t.dialect == "postgres" && !cfg.NoPgbench {
 		pschema, purl, err := CreateSchema(ctx, t.pgBase, "fpgo_bench_pgbench")
@@ -371,9 +375,9 @@ func runBaselines(ctx context.Context, cfg *Config, t *target, rep *Report, coun
 			return err
 		}
 		cfg.Log.Info("measuring the pgbench baseline", "clients", cfg.Clients, "transactions", run.Count)
-		cpu0 := sampleCPU()
+		cpu0 := sampleCPU(t.disk)
 		pb, err := RunPgbench(ctx, t.pgBase, pschema, t.workDir, shape, cfg.Clients, run)
-		cpu := cpuBetween(cpu0, sampleCPU())
+		cpu := cpuBetween(cpu0, sampleCPU(t.disk))
 		switch {
 		case errors.Is(err, ErrNoPgbench):
 			rep.Notes = append(rep.Notes, "pgbench is not installed; only the Go baseline was measured")

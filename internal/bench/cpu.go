@@ -12,18 +12,23 @@ import (
 // On a shared machine another process can take the CPU during one phase and not the other, and
 // the ratio then means little. Each phase records how much CPU this process used, how much the
 // rest of the machine used (PostgreSQL's backends count there), and how much the hypervisor
-// stole, so a disturbed run can be seen in the report. It also records the bytes this process
-// had written to disk (the in-process server's SQLite WAL and checkpoints): on a machine whose
-// disk sets the pace, bytes per order say more than orders per second.
+// stole, so a disturbed run can be seen in the report. It also records the bytes written: the
+// page cache this process dirtied (the in-process server's SQLite WAL and checkpoints) and what
+// the database's disk wrote (diskstats.go). On a machine whose disk sets the pace, bytes per
+// order say more than orders per second.
 
 // CPUUsage is the average number of cores busy during a phase.
 type CPUUsage struct {
 	SelfCores  float64 `json:"selfCores"`  // this process: server (in-process) and load generator
 	OtherCores float64 `json:"otherCores"` // every other process on the machine
 	StealCores float64 `json:"stealCores"` // taken by the hypervisor (a virtual machine's neighbours)
-	// WriteMBPerSecond: bytes this process sent to the disk (write_bytes of /proc/self/io), in
-	// MB (10^6 bytes) per second; absent where the kernel does not report it.
+	// WriteMBPerSecond: the page cache this process dirtied (write_bytes of /proc/self/io), in
+	// MB (10^6 bytes) per second; absent where the kernel does not report it. More than reached
+	// the disk when the file's cache is in large folios (diskstats.go).
 	WriteMBPerSecond float64 `json:"writeMBPerSecond,omitempty"`
+	// DeviceWriteMBPerSecond: what the disk holding the database wrote, for every process
+	// (Machine.Disk names it); absent where it cannot be told.
+	DeviceWriteMBPerSecond float64 `json:"deviceWriteMBPerSecond,omitempty"`
 }
 
 type cpuSample struct {
@@ -31,14 +36,17 @@ type cpuSample struct {
 	busy, steal float64 // seconds, whole machine, from /proc/stat
 	self        float64 // seconds, this process
 	ok          bool
-	written     int64 // bytes this process sent to the disk; -1 when unknown
+	written     int64 // page cache this process dirtied, in bytes; -1 when unknown
+	devWritten  int64 // bytes the database's disk wrote; -1 when unknown
 }
 
 // clockTicks is USER_HZ, the unit of /proc/stat; 100 on every Linux architecture Go runs on.
 const clockTicks = 100
 
-func sampleCPU() cpuSample {
-	s := cpuSample{at: time.Now(), written: writtenBytes()}
+// sampleCPU reads the CPU counters, the page cache this process has dirtied and what disk has
+// written (nil: not counted).
+func sampleCPU(disk *blockDevice) cpuSample {
+	s := cpuSample{at: time.Now(), written: writtenBytes(), devWritten: disk.writtenBytes()}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		s.self = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
@@ -115,6 +123,9 @@ func cpuBetween(a, b cpuSample) *CPUUsage {
 	u := &CPUUsage{SelfCores: round3(self), OtherCores: round3(other), StealCores: round3((b.steal - a.steal) / secs)}
 	if a.written >= 0 && b.written >= a.written {
 		u.WriteMBPerSecond = round3(float64(b.written-a.written) / 1e6 / secs)
+	}
+	if a.devWritten >= 0 && b.devWritten >= a.devWritten {
+		u.DeviceWriteMBPerSecond = round3(float64(b.devWritten-a.devWritten) / 1e6 / secs)
 	}
 	return u
 }

@@ -128,6 +128,9 @@ type Machine struct {
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	OS         string      `json:"os"`
 	Fsync      *FsyncProbe `json:"fsync,omitempty"`
+	// Disk: the block device whose writes each phase counts (deviceWriteMBPerSecond), the one
+	// the fsync probe ran on.
+	Disk string `json:"disk,omitempty"`
 }
 
 func (r *Report) setMain(p PhaseReport) {
@@ -212,7 +215,10 @@ func (r *Report) WriteTable(w io.Writer) {
 		}
 		fmt.Fprintf(w, "cpu during %s: this process %.2f cores, other processes %.2f, stolen %.2f", name, c.SelfCores, c.OtherCores, c.StealCores)
 		if c.WriteMBPerSecond > 0 && perSecond > 0 {
-			fmt.Fprintf(w, "; disk writes %.1f MB/s, %.1f KB per write", c.WriteMBPerSecond, c.WriteMBPerSecond*1000/perSecond)
+			fmt.Fprintf(w, "; page cache dirtied %.1f MB/s, %.1f KB per write", c.WriteMBPerSecond, c.WriteMBPerSecond*1000/perSecond)
+		}
+		if c.DeviceWriteMBPerSecond > 0 && perSecond > 0 {
+			fmt.Fprintf(w, "; %s wrote %.1f MB/s, %.1f KB per write (every process)", r.Machine.Disk, c.DeviceWriteMBPerSecond, c.DeviceWriteMBPerSecond*1000/perSecond)
 		}
 		fmt.Fprintln(w)
 	}
