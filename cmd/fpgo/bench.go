@@ -25,7 +25,7 @@ type BenchCmd struct {
 	Prefill     int           `name:"prefill" help:"callbacks, closed loop: orders to create before measuring for the phase to cancel (open loop creates what it needs). 0: each unit creates the order it cancels."`
 	MaxInFlight int           `name:"max-in-flight" default:"4096" help:"Open loop: most outstanding requests; sends beyond are counted as dropped."`
 	URL         string        `name:"url" help:"Benchmark a running server at this URL instead of starting one (needs --token; no baseline unless --db is given too)."`
-	Token       string        `name:"token" help:"Bearer token for --url."`
+	Token       string        `name:"token" help:"Bearer token for --url, of a merchant whose rate limit allows the load (fpgo merchant create --rate-limit 1000000000)."`
 	Dir         string        `name:"dir" help:"Directory for the temporary database and files (default: the system temp dir). Put it on the disk you want to measure."`
 	NoBaseline  bool          `name:"no-baseline" help:"Skip the raw storage baseline."`
 	NoPgbench   bool          `name:"no-pgbench" help:"PostgreSQL: skip the pgbench baseline (the Go baseline still runs)."`

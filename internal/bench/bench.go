@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -87,6 +88,9 @@ func (c *Config) defaults() error {
 	return nil
 }
 
+// rateLimitHint says what to do when a running server (--url) rate-limits the bench's merchant.
+const rateLimitHint = "give --token a merchant that allows the load, e.g. fpgo merchant create --name bench --rate-limit 1000000000"
+
 // target is where the load goes and what database backs it.
 type target struct {
 	dbURL     string // the database the server runs on ("" for an external server without --db)
@@ -152,8 +156,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if t.dialect == "sqlite" {
 		probeDir = filepath.Dir(t.dbURL)
 	}
-	if t.disk = deviceOf(probeDir); t.disk != nil {
-		rep.Machine.Disk = t.disk.name
+	// The disk's writes say something only where the database is known to be on this machine.
+	if t.dialect != "external" {
+		if t.disk = deviceOf(probeDir); t.disk != nil {
+			rep.Machine.Disk = t.disk.name
+		}
 	}
 	if fp, err := ProbeFsync(probeDir, 200); err != nil {
 		log.Warn("fsync probe failed", "err", err)
@@ -175,6 +182,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// A first request catches a bad token or payload before the clock starts.
 	first := client.CreateOrder(ctx, cr.URL())
 	if !first.OK() {
+		if first.Status == http.StatusTooManyRequests {
+			return nil, fmt.Errorf("a test order failed: %v: refused by the merchant's rate limit; %s", first.Err, rateLimitHint)
+		}
 		return nil, fmt.Errorf("a test order failed: %v", first.Err)
 	}
 	pool := &OrderPool{}
@@ -268,6 +278,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.setMain(mainReport)
+	if n := mainReport.ErrorsBy["429"]; n > 0 && cfg.URL != "" {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d requests were refused by the merchant's rate limit (429): %s", n, rateLimitHint))
+	}
 	if cfg.Rate == 0 && cfg.RateOfMax > 0 && ctx.Err() == nil {
 		if rate := unitsPerSecond(cfg.Workload, main) * cfg.RateOfMax; rate > 0 {
 			op, _, err := phase(rate, int(rate*cfg.Duration.Seconds())+cfg.Clients, false)

@@ -5,12 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -339,4 +342,56 @@ func TestWriterBetweenDerivesPerWriteFigures(t *testing.T) {
 	if r := writerBetween(b, b, time.Second); r != nil {
 		t.Errorf("no commits: %+v, want nil", r)
 	}
+}
+
+// A running server that rate-limits the bench's merchant gets an answer saying why and what to
+// do, whether it refuses the first request or later ones; the local disk's writes are not
+// reported, as the server's database may be elsewhere.
+func TestRunExternalExplainsTheRateLimit(t *testing.T) {
+	run := func(t *testing.T, allowed int64) (*Report, string, error) {
+		var creates atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/healthz" {
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			if creates.Add(1) <= allowed {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusCreated)
+				fmt.Fprint(w, `{"data":{"uuid":"ODR1234567890"}}`)
+				return
+			}
+			w.Header().Set("Retry-After", "60")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}))
+		defer srv.Close()
+		var out bytes.Buffer
+		rep, err := Run(context.Background(), Config{
+			Workload: WorkloadCreate, Clients: 2, Duration: 100 * time.Millisecond,
+			URL: srv.URL, Token: "fpgo_test", Dir: t.TempDir(), Out: &out,
+		})
+		return rep, out.String(), err
+	}
+	t.Run("the first request", func(t *testing.T) {
+		_, _, err := run(t, 0)
+		if err == nil || !strings.Contains(err.Error(), "rate limit") || !strings.Contains(err.Error(), rateLimitHint) {
+			t.Errorf("error %v, want one naming the rate limit and %q", err, rateLimitHint)
+		}
+	})
+	t.Run("during the run", func(t *testing.T) {
+		rep, table, err := run(t, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Errors == 0 || rep.ErrorsBy["429"] != rep.Errors {
+			t.Fatalf("errors: %d %v", rep.Errors, rep.ErrorsBy)
+		}
+		want := fmt.Sprintf("%d requests were refused by the merchant's rate limit (429): %s", rep.Errors, rateLimitHint)
+		if !slices.Contains(rep.Notes, want) || !strings.Contains(table, want) {
+			t.Errorf("notes %q, table:\n%s\nwant %q", rep.Notes, table, want)
+		}
+		if rep.Machine.Disk != "" || rep.Main.CPU != nil && rep.Main.CPU.DeviceWriteMBPerSecond != 0 {
+			t.Errorf("an external server's disk was reported: %q %+v", rep.Machine.Disk, rep.Main.CPU)
+		}
+	})
 }
